@@ -1,0 +1,151 @@
+"""Choosing the final form of a derivative, and the steps that lead to it.
+
+From the substituted expression:
+
+1. *multiply out*: carry out the arithmetic left written out (1·2x → 2x, v²/v → v);
+2. *simplify*: the shortest of a few standard rewritings (factoring out common terms, trig
+   identities, SymPy's ``simplify``), all under one time budget, keeping only forms that use
+   no function the expression did not have (so eˣ/(1 + eˣ)² does not turn into cosh);
+3. *notation*: the way a teacher writes it — cos u / sin u as cot u, 1/cos u as sec u.
+
+Each rewriting is one ``Step`` claiming ``result == target``; the checker verifies it.
+This runs once per solution, never inside the per-step work.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from contextlib import contextmanager
+
+import sympy as sp
+
+from .steps import Step
+
+TRIG = {sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc}
+RECIPROCAL = {sp.tan: sp.cot, sp.cot: sp.tan, sp.sin: sp.csc, sp.cos: sp.sec,
+              sp.sinh: sp.csch, sp.cosh: sp.sech, sp.tanh: sp.coth, sp.coth: sp.tanh}
+QUOTIENTS = {(sp.cos, sp.sin): sp.cot, (sp.sin, sp.cos): sp.tan,
+             (sp.cosh, sp.sinh): sp.coth, (sp.sinh, sp.cosh): sp.tanh}
+
+
+class BudgetExceeded(Exception):
+    """The time budget for simplification ran out."""
+
+
+@contextmanager
+def time_budget(seconds: float | None):
+    """Raise ``BudgetExceeded`` in the block after ``seconds`` (main thread only; elsewhere
+    the block runs without a limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise BudgetExceeded()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _functions(e):
+    return {type(f) for f in e.atoms(sp.Function)}
+
+
+def _allowed(candidate, original):
+    """No function the original did not have, except trig functions where it had trig."""
+    extra = _functions(candidate) - _functions(original)
+    if _functions(original) & TRIG:
+        extra -= TRIG
+    return not extra
+
+
+def _size(e):
+    """Operations, with each division counted again: one fraction reads better than a
+    fraction inside a fraction."""
+    divisions = sum(1 for p in sp.preorder_traversal(e)
+                    if isinstance(p, sp.Pow) and p.exp.is_negative)
+    return sp.count_ops(e, visual=False) + 2 * divisions + len(str(e)) / 1000
+
+
+def shortest_form(e: sp.Expr, budget: float | None) -> tuple[sp.Expr, bool]:
+    """The shortest allowed rewriting of ``e``; the flag says whether the budget ran out."""
+    best = e
+    deadline = time.monotonic() + (budget or 0)
+    rewritings = (sp.factor_terms, sp.cancel, sp.together, sp.trigsimp, sp.simplify)
+    try:
+        with time_budget(budget):
+            for rewrite in rewritings:
+                candidate = rewrite(e)
+                if _allowed(candidate, e) and _size(candidate) < _size(best):
+                    best = candidate
+                if budget and time.monotonic() > deadline:
+                    raise BudgetExceeded()
+    except BudgetExceeded:
+        return best, True
+    return best, False
+
+
+def _rewrite_product(m: sp.Expr) -> sp.Expr:
+    """In one product: cosᵏu/sinᵏu → cotᵏu, sinᵏu/cosᵏu → tanᵏu (and the hyperbolic likes),
+    then any remaining 1/f(u)ᵏ of a function with a named reciprocal → (1/f)(u)ᵏ."""
+    powers: dict[sp.Expr, sp.Expr] = {}
+    for factor in sp.Mul.make_args(m):
+        base, exp = factor.as_base_exp()
+        powers[base] = powers.get(base, sp.Integer(0)) + exp
+    zero = sp.Integer(0)
+    for (top, bottom), quotient in QUOTIENTS.items():
+        for arg in {f.args[0] for f in powers if isinstance(f, top)}:
+            p, q = powers.get(top(arg), zero), powers.get(bottom(arg), zero)
+            if p.is_integer and q.is_integer and p > 0 and q < 0:
+                k = min(p, -q)
+                powers[top(arg)] = p - k
+                powers[bottom(arg)] = q + k
+                powers[quotient(arg)] = powers.get(quotient(arg), zero) + k
+    plain = {f.args for f, k in powers.items()
+             if isinstance(f, (sp.sin, sp.cos, sp.sinh, sp.cosh)) and k.is_positive}
+    for base, exp in list(powers.items()):
+        if (type(base) in RECIPROCAL and exp.is_integer and exp.is_negative
+                and base.args not in plain):
+            powers[base] = zero
+            other = RECIPROCAL[type(base)](*base.args)
+            powers[other] = powers.get(other, zero) - exp
+    return sp.Mul(*(b**e for b, e in powers.items()))
+
+
+def teacher_notation(e: sp.Expr, in_product: bool = False) -> sp.Expr:
+    """The notation a teacher writes: cot u for cos u/sin u, sec u for 1/cos u, …
+    (no sin or cos of the same argument left above the line: cos²u/sin u stays)."""
+    if e.is_Atom or not e.atoms(*RECIPROCAL):
+        return e
+    product = isinstance(e, sp.Mul)
+    e = e.func(*(teacher_notation(a, product) for a in e.args))
+    if product or (isinstance(e, sp.Pow) and not in_product):
+        return _rewrite_product(e)
+    return e
+
+
+def simplification_steps(e: sp.Expr, budget: float | None) -> tuple[tuple[Step, ...], sp.Expr, bool]:
+    """The rewriting steps from ``e`` to its final form, the final form, and whether the
+    simplification gave up on its time budget."""
+    steps = []
+    current = e
+    multiplied = e.doit()
+    if multiplied != current:
+        steps.append(Step("multiply-out", current, multiplied))
+        current = multiplied
+    shorter, timed_out = shortest_form(current, budget)
+    if shorter != current:
+        steps.append(Step("simplify", current, shorter))
+        current = shorter
+    written = teacher_notation(current)
+    if written != current:
+        steps.append(Step("notation", current, written))
+        current = written
+    return tuple(steps), current, timed_out
