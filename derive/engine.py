@@ -54,7 +54,17 @@ def solve(expression: sp.Expr, wrt: sp.Symbol, *, order: int = 1, style: str = "
     if point:
         value = evaluate_at(current, point)
     return Solution(text, expression, wrt, order, style, top, intermediates, current,
-                    tuple(checks), value, point_items, tuple(notes))
+                    tuple(checks), value, point_items, tuple(notes), function_name(expression))
+
+
+FUNCTION_NAMES = ("f", "F", "h", "phi")
+
+
+def function_name(expression: sp.Expr) -> sp.Symbol:
+    """A name for the function that the user's own symbols and functions do not use."""
+    taken = {s.name for s in expression.free_symbols} | {
+        type(f).__name__ for f in expression.atoms(sp.core.function.AppliedUndef)}
+    return sp.Symbol(next((n for n in FUNCTION_NAMES if n not in taken), "f_0"))
 
 
 def names_in_order(steps):
@@ -95,7 +105,7 @@ def _one_order(expression, wrt, style, budget):
         Step("local-derivatives", expression, expression, wrt, substeps=tuple(
             s for per_node in local.values() for s in per_node.values())),
         Step("combine", graph.output.name, combined[-1].result, wrt, substeps=tuple(combined)),
-        Step("substitute", in_names, substituted, wrt),
+        Step("substitute", in_names, substituted, wrt, of=graph.output.name),
     ) + _simplify_block(substituted, result, tail)
     return steps, names, result, gave_up
 

@@ -110,10 +110,11 @@ register(Rule("log-base", LogBase, _log_base_partials))
 
 
 def abstract_partials(node):
-    """Partials of an abstract function f(o₁, …): f's own partial derivatives at the operands."""
-    if len(node.args) == 1:
-        return (node.fdiff(1),)
-    return tuple(node.fdiff(i + 1) for i in range(len(node.args)))
+    """Partials of an abstract function f(o₁, …): f's own partial derivatives evaluated at the
+    operands, f′(g(x)), written as Subs so that substituting into an operand stays valid."""
+    slots = tuple(sp.Dummy(f"xi{i}") for i in range(len(node.args)))
+    at_slots = node.func(*slots)
+    return tuple(sp.Subs(sp.Derivative(at_slots, slot), slots, node.args) for slot in slots)
 
 
 # --- sums, products, quotients -----------------------------------------------------------

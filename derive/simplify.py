@@ -131,15 +131,33 @@ def teacher_notation(e: sp.Expr, in_product: bool = False) -> sp.Expr:
     return e
 
 
+def _ordered(e: sp.Expr) -> sp.Expr:
+    """``e`` with nested sums and products flattened and their terms in one fixed order."""
+    if e.is_Atom:
+        return e
+    args = [_ordered(a) for a in e.args]
+    if isinstance(e, (sp.Add, sp.Mul)):
+        flat = []
+        for a in args:
+            flat.extend(a.args if type(a) is type(e) else (a,))
+        args = sorted(flat, key=sp.default_sort_key)
+    return e.func(*args, evaluate=False)
+
+
+def same_up_to_order(a: sp.Expr, b: sp.Expr) -> bool:
+    """The same expression but for the order and grouping of terms and factors."""
+    return _ordered(a) == _ordered(b)
+
+
 def simplification_steps(e: sp.Expr, budget: float | None) -> tuple[tuple[Step, ...], sp.Expr, bool]:
     """The rewriting steps from ``e`` to its final form, the final form, and whether the
     simplification gave up on its time budget."""
     steps = []
     current = e
     multiplied = e.doit()
-    if multiplied != current:
+    if not same_up_to_order(multiplied, current):
         steps.append(Step("multiply-out", current, multiplied))
-        current = multiplied
+    current = multiplied
     shorter, timed_out = shortest_form(current, budget)
     if shorter != current:
         steps.append(Step("simplify", current, shorter))

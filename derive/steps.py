@@ -124,6 +124,7 @@ class Solution:
     value: Optional[sp.Expr] = None
     point: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
     notes: tuple[str, ...] = field(default=())
+    name: sp.Symbol = sp.Symbol("f")    # what the function is called: f, unless the user uses f
 
     @property
     def verified(self) -> bool:
@@ -132,3 +133,15 @@ class Solution:
     @property
     def failed_checks(self) -> tuple[Check, ...]:
         return tuple(c for c in self.checks if not c.passed)
+
+    def render(self, fmt: str = "text", **options) -> str:
+        """The solution as text, markdown, latex or json (see ``derive.render``)."""
+        from .render import render
+        return render(self, fmt, **options)
+
+    def _repr_markdown_(self) -> str:
+        return self.render("markdown")
+
+    def _repr_latex_(self) -> str:
+        from .render import result_equation
+        return "$\\displaystyle " + result_equation(self) + "$"

@@ -1,0 +1,161 @@
+"""The command line: thin — it reads options, calls the API, prints, and maps errors to exit
+codes (0 done, 2 bad input or usage, 3 a failed check, 4 a time limit).
+
+``derive EXPR`` is short for ``derive solve EXPR``: the group falls back to ``solve`` when the
+first word is not a command name.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXAMPLES = """
+\b
+Examples:
+  derive "ln(sin(x^3)^2)"                 worked solution with intermediate variables
+  derive "sin(x + x^2)"                   two paths from x: the total-derivative rule
+  derive "x^x" --style compact            classical rule-by-rule solution
+  derive "x^2 y^3" --wrt y                derivative with respect to y (x held constant)
+  derive "e^(2x)" --order 3               third derivative, each order from the previous
+  derive "ln(x)/x" --at x=1               also the value at a point
+  derive "tan(x)" --format latex --standalone -o tan.tex
+  echo "sqrt(1 - x^2)" | derive -         read the expression from standard input
+"""
+
+
+class DefaultCommandGroup(click.Group):
+    """A group that runs ``solve`` when the first word is not one of its commands."""
+
+    default_command = "solve"
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h",
+                                                                     "--version"):
+            args = [self.default_command] + list(args)
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EXAMPLES)
+@click.version_option(__version__, prog_name="derive")
+def main():
+    """Worked, checked derivatives, the way a teacher writes them.
+
+    Give a function as you would write it on paper (x^2, 3x, sin x, e^x, sqrt(x), |x|, LaTeX
+    such as \\frac{1}{x}) and derive prints every step: the intermediate variables, their
+    local derivatives, the chain rule or the total-derivative rule over all paths, the
+    substitution and the simplification. Every step is checked against SymPy.
+    """
+
+
+@main.command(epilog=EXAMPLES, context_settings={"ignore_unknown_options": True})
+@click.argument("expression")
+@click.option("--wrt", metavar="VAR", help="Variable to differentiate by (needed when there are several).")
+@click.option("--order", "-n", type=click.IntRange(1, 20), default=1, show_default=True,
+              help="Order of the derivative.")
+@click.option("--at", "at", metavar="VAR=VALUE[,…]", help="Also evaluate the derivative at a point.")
+@click.option("--style", type=click.Choice(["method", "compact"]), default="method",
+              show_default=True, help="method: intermediate variables and the chain rule; "
+              "compact: the classical rule-by-rule solution.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "latex", "json"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("--standalone", is_flag=True, help="With --format latex: a complete document.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False), metavar="DIR",
+              help="Your own templates, used before the ones that ship with derive.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write to FILE instead of standard output (written whole or not at all).")
+def solve(expression, wrt, order, at, style, fmt, standalone, templates, output):
+    """Differentiate EXPRESSION (use - to read it from standard input)."""
+    from .api import differentiate
+    from .render import render
+
+    if expression == "-":
+        expression = sys.stdin.read().strip()
+    if standalone and fmt != "latex":
+        raise click.UsageError("--standalone goes with --format latex")
+    solution = differentiate(expression, wrt, order=order, style=style, at=at)
+    out = render(solution, fmt, standalone=standalone, templates=templates)
+    write_output(out, output)
+    if not solution.verified:
+        failed = solution.failed_checks[0]
+        raise _Failure(3, f"a step failed its check ({failed.rule}: {failed.detail or failed.method}); "
+                          "this is a bug in derive, please report it with the input")
+
+
+def write_output(text: str, path: str | None) -> None:
+    """Print, or write FILE atomically: a temporary file beside it, then a rename."""
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class _Failure(Exception):
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def _error(message: str, code: int, detail: str = "") -> int:
+    click.echo(f"derive: error: {message}", err=True)
+    if detail:
+        click.echo(detail, err=True)
+    return code
+
+
+def run(args=None) -> int:
+    """Run the command line and return its exit code; no traceback reaches the user."""
+    from .errors import DeriveError
+    from .parsing import ParseError
+    from .render import RenderError
+
+    try:
+        main.main(args=args, prog_name="derive", standalone_mode=False)
+        return 0
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as problem:
+        problem.show()
+        return problem.exit_code
+    except click.Abort:
+        return _error("interrupted", 130)
+    except ParseError as problem:
+        return _error(str(problem), 2, _indent(problem.caret()))
+    except DeriveError as problem:
+        return _error(str(problem), problem.exit_code)
+    except _Failure as problem:
+        return _error(str(problem), problem.code)
+    except RenderError as problem:
+        return _error(str(problem), 2)
+    except RecursionError:
+        return _error("the expression is nested too deeply to work", 2)
+    except OSError as problem:
+        return _error(f"{problem.strerror or problem}: {problem.filename or ''}".rstrip(": "), 2)
+    except KeyboardInterrupt:
+        return _error("interrupted", 130)
+    except Exception as problem:  # a bug: one line, not a traceback
+        return _error(f"internal error ({type(problem).__name__}: {problem}); "
+                      "please report it with the input", 1)
+
+
+def _indent(caret: str) -> str:
+    return "\n".join("  " + line for line in caret.splitlines())
+
+
+def entry_point() -> None:
+    sys.exit(run())

@@ -1,0 +1,184 @@
+"""Rendering a solution through the Jinja templates in ``templates/``.
+
+One environment per delimiter family: text and Markdown use Jinja's usual ``{{ }}``/``{% %}``;
+LaTeX uses ``((( )))``, ``((* *))`` and ``((= =))`` so that TeX braces stay TeX.  Every
+environment has ``StrictUndefined`` (a missing value fails loudly) and the same filters:
+
+``m``       an expression in the format's notation (Unicode text, or LaTeX for latex/markdown)
+``d``       a derivative symbol: dy/dx, ∂u₂/∂x, \\frac{dy}{dx}
+``rule``    the words of a rule, from ``rules/<id>.j2`` (``<format>/rules/<id>.j2`` overrides)
+``esc``     LaTeX-escaped user text
+``frac`` ``times`` ``minus`` ``power``   ``a | frac(b)`` …: a/b, a·b, a − b, aⁿ as written,
+            for formulas in templates (nothing is multiplied out)
+``negative`` ``neg``   whether an expression carries a minus sign, and its negation
+
+Templates are looked up first in the user's ``--templates DIR``, then in the templates that
+ship with derive, so a teacher can change the wording of any rule or the layout of a solution.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+import jinja2
+import sympy as sp
+
+from . import notation
+from .steps import Leibniz, Solution, Step
+
+FORMATS = ("text", "markdown", "latex", "json")
+MATH_FORMAT = {"text": "text", "markdown": "latex", "latex": "latex"}
+LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+                  "^": r"\textasciicircum{}"}
+
+
+def templates_root() -> Path:
+    """The shipped templates: ``templates/`` beside the package in a checkout, or the copy
+    inside the installed wheel."""
+    checkout = Path(__file__).resolve().parent.parent / "templates"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("derive") / "_data" / "templates"))
+
+
+class RenderError(Exception):
+    """A template is missing or broken."""
+
+
+@lru_cache(maxsize=16)
+def environment(fmt: str, user_dir: Optional[str] = None) -> jinja2.Environment:
+    """The Jinja environment for one output format."""
+    loaders = [jinja2.FileSystemLoader(user_dir)] if user_dir else []
+    loaders.append(jinja2.FileSystemLoader(str(templates_root())))
+    options = dict(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                   keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True,
+                   autoescape=False)
+    if fmt == "latex":
+        options.update(block_start_string="((*", block_end_string="*))",
+                       variable_start_string="(((", variable_end_string=")))",
+                       comment_start_string="((=", comment_end_string="=))")
+    env = jinja2.Environment(**options)
+    math = MATH_FORMAT[fmt]
+    env.filters.update(
+        m=(notation.to_text if math == "text" else notation.to_latex),
+        mu=lambda e: (notation.to_text if math == "text" else notation.to_latex)(e, order="none"),
+        name=(notation.name_text if math == "text" else notation.name_latex),
+        d=lambda s, order=1: _leibniz(s, math, order),
+        rule=lambda step: rule_words(env, fmt, step),
+        esc=latex_escape,
+        pad=lambda s, width: str(s) + " " * max(0, width - len(str(s))),
+        frac=lambda a, b: sp.Mul(a, sp.Pow(b, -1, evaluate=False), evaluate=False),
+        times=lambda a, b: sp.Mul(a, b, evaluate=False),
+        minus=lambda a, b: sp.Add(a, sp.Mul(-1, b, evaluate=False), evaluate=False),
+        power=lambda a, n: sp.Pow(a, n, evaluate=False),
+        negative=lambda e: isinstance(e, sp.Expr) and e.could_extract_minus_sign(),
+        neg=lambda e: -e,
+    )
+    env.globals.update(fmt=fmt, is_step=lambda s: isinstance(s, Step))
+    return env
+
+
+def _leibniz(s, math, order=1):
+    symbol = s.leibniz if isinstance(s, Step) else s
+    if symbol is None:
+        raise RenderError("a derivative symbol was asked of a step that has none")
+    printer = notation.leibniz_text if math == "text" else notation.leibniz_latex
+    return printer(symbol.of, symbol.wrt, partial=symbol.partial, order=order)
+
+
+def rule_words(env: jinja2.Environment, fmt: str, step: Step) -> str:
+    """The words of the step's rule: ``<format>/rules/<id>.j2``, else ``rules/<id>.j2``,
+    else ``rules/_default.j2``."""
+    template = env.select_template([f"{fmt}/rules/{step.rule}.j2", f"rules/{step.rule}.j2",
+                                    "rules/_default.j2"])
+    return template.render(step=step).strip()
+
+
+def latex_escape(text: str) -> str:
+    return "".join(LATEX_SPECIALS.get(c, c) for c in str(text))
+
+
+def render(solution: Solution, fmt: str = "text", *, standalone: bool = False,
+           templates: Optional[str] = None) -> str:
+    """The whole solution in one format (``json`` gives the JSON document)."""
+    if fmt == "json":
+        return json.dumps(to_json(solution, templates), ensure_ascii=False, indent=2)
+    env = environment(fmt, templates)
+    try:
+        body = env.get_template(f"{fmt}/solution.j2").render(solution=solution)
+        if standalone and fmt == "latex":
+            body = env.get_template("latex/document.j2").render(body=body, solution=solution)
+    except jinja2.TemplateError as error:
+        raise RenderError(f"template error: {error}") from error
+    return body.rstrip() + "\n"
+
+
+def render_step(step: Step, fmt: str, templates: Optional[str] = None) -> str:
+    """One step on its own (its line of the solution), as JSON consumers get it."""
+    env = environment(fmt, templates)
+    return env.get_template(f"{fmt}/step.j2").render(step=step).strip()
+
+
+def _step_json(step: Step, templates) -> dict:
+    data = {
+        "rule": step.rule,
+        "latex": render_step(step, "latex", templates),
+        "text": render_step(step, "text", templates),
+        "target": str(step.target),
+        "result": str(step.result),
+    }
+    if step.wrt is not None:
+        data["wrt"] = str(step.wrt)
+    if step.of is not None:
+        data["of"] = str(step.of)
+        data["partial"] = step.partial
+    if step.condition is not None:
+        data["condition"] = str(step.condition)
+    if step.bindings:
+        data["intermediates"] = [_binding_json(b) for b in step.bindings]
+    if step.substeps:
+        data["substeps"] = [_step_json(s, templates) for s in step.substeps]
+    return data
+
+
+def _binding_json(node) -> dict:
+    return {"name": str(node.name), "definition": str(node.definition),
+            "expanded": str(node.expanded), "arguments": [str(a) for a in node.arguments]}
+
+
+def to_json(solution: Solution, templates: Optional[str] = None) -> dict:
+    """The solution as plain JSON data; field names are stable."""
+    data = {
+        "input": solution.input,
+        "expression": str(solution.expression),
+        "wrt": [str(solution.wrt)],
+        "order": solution.order,
+        "style": solution.style,
+        "result": str(solution.result),
+        "result_latex": notation.to_latex(solution.result),
+        "result_text": notation.to_text(solution.result),
+        "verified": solution.verified,
+        "checks": [{"rule": c.rule, "claim": c.claim, "passed": c.passed, "method": c.method,
+                    **({"detail": c.detail} if c.detail else {})} for c in solution.checks],
+        "intermediates": [_binding_json(b) for b in solution.intermediates],
+        "steps": [_step_json(s, templates) for s in solution.steps],
+        "notes": list(solution.notes),
+    }
+    if solution.value is not None:
+        data["value"] = str(solution.value)
+        data["value_latex"] = notation.to_latex(solution.value)
+        data["at"] = {str(k): str(v) for k, v in solution.point}
+        if solution.value.is_number:
+            data["value_numeric"] = float(sp.N(solution.value))
+    return data
+
+
+def result_equation(solution: Solution) -> str:
+    """The answer as one LaTeX equation: d/dx f = result."""
+    lhs = notation.leibniz_latex(solution.name, solution.wrt, order=solution.order)
+    return f"{lhs} = {notation.to_latex(solution.result)}"
