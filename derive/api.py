@@ -1,68 +1,221 @@
-"""The Python interface: ``differentiate("ln(sin(x^3)^2)")`` returns a checked ``Solution``.
+"""The Python interface.
 
-User text is parsed by derive's own grammar (never by ``eval``/``sympify``); a SymPy
-expression may be passed instead of text.
+``differentiate("ln(sin(x^3)^2)")`` returns a checked ``Solution``; ``gradient``,
+``jacobian`` and ``hessian`` return an ``ArraySolution`` worked entry by entry.  User text is
+parsed by derive's own grammar (never by ``eval``/``sympify``); SymPy expressions may be
+passed instead of text.
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, Union
+from typing import Iterable, Mapping, Optional, Sequence, Union
 
 import sympy as sp
 
-from .engine import DEFAULT_SIMPLIFY_BUDGET, STYLES, solve
+from .engine import DEFAULT_SIMPLIFY_BUDGET, STYLES, in_inputs, solve
 from .errors import InputError
-from .parsing import ParseError, parse, parse_point, parse_symbol
+from .multivariable import ArraySolution, array_derivative
+from .parsing import (ParseError, is_vector, parse, parse_definition, parse_point, parse_symbol,
+                      parse_vector)
 from .steps import Solution
 
+Text = Union[str, sp.Expr]
 Point = Union[str, Mapping[sp.Symbol, sp.Expr], None]
+Variables = Union[str, Sequence[Union[str, sp.Symbol]], None]
+Definitions = Union[Iterable[Union[str, tuple]], None]
 
 
-def differentiate(expression: Union[str, sp.Expr], wrt: Union[str, sp.Symbol, None] = None, *,
-                  order: int = 1, style: str = "method", at: Point = None,
-                  simplify_budget: Optional[float] = DEFAULT_SIMPLIFY_BUDGET) -> Solution:
-    """The worked, checked ``order``-th derivative of ``expression`` with respect to ``wrt``.
+def differentiate(expression: Text, wrt: Variables = None, *, order: int = 1,
+                  style: str = "method", at: Point = None, where: Definitions = None,
+                  simplify_budget: Optional[float] = DEFAULT_SIMPLIFY_BUDGET,
+                  ) -> Union[Solution, ArraySolution]:
+    """The worked, checked derivative of ``expression``.
 
-    ``wrt`` may be omitted when the expression has one variable.  ``at`` ("x=2" or a mapping)
-    also evaluates the derivative at a point.  Raises ``InputError`` (a ``ValueError``) for
-    input that cannot be worked, with a one-line message.
+    ``wrt``: one variable (may be omitted when there is only one), or a list of variables for
+    a mixed partial derivative taken in the order given.  ``order``: how many times to
+    differentiate by a single variable.  ``where``: intermediate variables the user defines,
+    as ``"u=x^2"`` or ``(u, x**2)``, forming a computation graph.  ``at``: also evaluate at a
+    point (``"x=2"`` or a mapping).  A vector ``"[f1, f2]"`` gives the column of derivatives.
+    Raises ``InputError`` (a ``ValueError``) for input that cannot be worked.
     """
-    text = expression if isinstance(expression, str) else str(expression)
-    expr = parse(expression) if isinstance(expression, str) else sp.sympify(expression)
-    variable = _variable(expr, wrt)
+    _check_style(style)
+    definitions = read_definitions(where)
+    if _vector_text(expression):
+        variables = read_variables(wrt, None, definitions) if wrt else None
+        functions = read_vector(expression)
+        if variables is None:
+            variables = default_variables(functions, definitions)
+        if len(variables) != 1:
+            raise InputError("a vector of functions is differentiated by one variable: give "
+                             "it with --wrt, or ask for --jacobian")
+        return array_derivative("vector", functions, variables, text=str(expression),
+                                definitions=definitions, style=style,
+                                point=read_point(at, functions, definitions),
+                                simplify_budget=simplify_budget)
+    expr = read_expression(expression)
     if not isinstance(order, int) or order < 1:
         raise InputError(f"the order must be a whole number of at least 1, not {order!r}")
+    variables = _sequence(expr, wrt, definitions)
+    if len(variables) > 1 and order != 1:
+        raise InputError("give either several variables (a mixed partial) or --order, not both")
+    point = read_point(at, (expr,), definitions)
+    return solve(expr, variables if len(variables) > 1 else variables[0], order=order,
+                 style=style, text=str(expression), point=point,
+                 simplify_budget=simplify_budget, definitions=definitions)
+
+
+def gradient(expression: Text, variables: Variables = None, **options) -> ArraySolution:
+    """∇f, a column of worked partial derivatives."""
+    return _array("gradient", expression, variables, **options)
+
+
+def jacobian(expression: Text, variables: Variables = None, **options) -> ArraySolution:
+    """The m×n Jacobian of a vector function ``"[f1, …, fm]"`` (rows = outputs)."""
+    return _array("jacobian", expression, variables, **options)
+
+
+def hessian(expression: Text, variables: Variables = None, **options) -> ArraySolution:
+    """The n×n Hessian: the Jacobian of the gradient, with its symmetry noted."""
+    return _array("hessian", expression, variables, **options)
+
+
+def _array(kind, expression, variables, *, at: Point = None, where: Definitions = None,
+           style: str = "method",
+           simplify_budget: Optional[float] = DEFAULT_SIMPLIFY_BUDGET) -> ArraySolution:
+    _check_style(style)
+    definitions = read_definitions(where)
+    if _vector_text(expression):
+        functions = read_vector(expression)
+        if kind != "jacobian":
+            raise InputError(f"the {kind} is of one function, not a vector: use --jacobian")
+    else:
+        functions = (read_expression(expression),)
+    chosen = read_variables(variables, None, definitions)
+    chosen = chosen or default_variables(functions, definitions)
+    return array_derivative(kind, functions, chosen, text=str(expression),
+                            definitions=definitions, style=style,
+                            point=read_point(at, functions, definitions),
+                            simplify_budget=simplify_budget)
+
+
+# --- reading the pieces of a request -----------------------------------------------------
+
+def _vector_text(expression) -> bool:
+    return isinstance(expression, (list, tuple)) or (
+        isinstance(expression, str) and is_vector(expression))
+
+
+def read_expression(expression: Text) -> sp.Expr:
+    return parse(expression) if isinstance(expression, str) else sp.sympify(expression)
+
+
+def read_vector(expression) -> tuple[sp.Expr, ...]:
+    if isinstance(expression, (list, tuple)):
+        return tuple(read_expression(e) for e in expression)
+    return parse_vector(expression)
+
+
+def _check_style(style):
     if style not in STYLES:
         raise InputError(f"unknown style {style!r}: choose one of {', '.join(STYLES)}")
-    point = _point(at, expr, variable)
-    return solve(expr, variable, order=order, style=style, text=text, point=point,
-                 simplify_budget=simplify_budget)
 
 
-def _variable(expr: sp.Expr, wrt) -> sp.Symbol:
-    """The variable of differentiation: the one given, or the expression's only symbol."""
-    if wrt is not None:
-        return parse_symbol(wrt) if isinstance(wrt, str) else wrt
-    symbols = sorted(expr.free_symbols, key=lambda s: s.name)
-    if len(symbols) == 1:
-        return symbols[0]
+def read_definitions(where: Definitions) -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
+    """The user's intermediate variables in an order where each comes after those it uses;
+    a name defined twice or a cycle of definitions is an error."""
+    if not where:
+        return ()
+    given: dict[sp.Symbol, sp.Expr] = {}
+    for item in where:
+        name, definition = parse_definition(item) if isinstance(item, str) else (
+            item[0] if isinstance(item[0], sp.Symbol) else parse_symbol(item[0]),
+            read_expression(item[1]))
+        if name in given:
+            raise InputError(f"{name} is defined twice with --where")
+        given[name] = definition
+    ordered, state = [], {}
+
+    def visit(name, trail):
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "open":
+            cycle = " → ".join(str(n) for n in trail[trail.index(name):] + [name])
+            raise InputError(f"the --where definitions form a cycle: {cycle}")
+        state[name] = "open"
+        for used in sorted(given[name].free_symbols & given.keys(), key=str):
+            visit(used, trail + [name])
+        state[name] = "done"
+        ordered.append((name, given[name]))
+
+    for name in given:
+        visit(name, [])
+    return tuple(ordered)
+
+
+def read_variables(variables: Variables, expr, definitions) -> Optional[tuple[sp.Symbol, ...]]:
+    """``"x,y"`` or a list into symbols; none may repeat or be a defined intermediate."""
+    if variables is None or variables == ():
+        return None
+    if isinstance(variables, str):
+        items = [v for v in variables.split(",")]
+    elif isinstance(variables, sp.Symbol):
+        items = [variables]
+    else:
+        items = list(variables)
+    if any(isinstance(v, str) and not v.strip() for v in items):
+        raise InputError(f"--vars expects names separated by commas, such as x,y (got {variables!r})")
+    symbols = tuple(parse_symbol(v) if isinstance(v, str) else v for v in items)
+    defined = {n for n, _ in definitions}
+    for s in symbols:
+        if s in defined:
+            raise InputError(f"{s} is an intermediate defined with --where; differentiate by "
+                             "the variables it is defined in")
+    repeated = sorted({s.name for s in symbols if symbols.count(s) > 1})
+    if repeated and expr is None:
+        raise InputError(f"{', '.join(repeated)} is listed twice")
+    return symbols
+
+
+def default_variables(functions, definitions) -> tuple[sp.Symbol, ...]:
+    """The functions' input variables in alphabetical order."""
+    symbols = set()
+    for f in functions:
+        symbols |= in_inputs(f, definitions).free_symbols
     if not symbols:
-        return sp.Symbol("x", real=True)
+        return (sp.Symbol("x", real=True),)
+    return tuple(sorted(symbols, key=lambda s: s.name))
+
+
+def _sequence(expr: sp.Expr, wrt, definitions) -> tuple[sp.Symbol, ...]:
+    """The variables to differentiate by: given, or the function's only variable."""
+    if wrt is not None and wrt != ():
+        if isinstance(wrt, (list, tuple)):
+            return tuple(read_variables(list(wrt), expr, definitions))
+        return read_variables([wrt], expr, definitions)
+    symbols = default_variables((expr,), definitions)
+    if len(symbols) == 1:
+        return symbols
     names = ", ".join(s.name for s in symbols)
     raise InputError(f"the expression has several variables ({names}): say which one with --wrt")
 
 
-def _point(at: Point, expr: sp.Expr, wrt: sp.Symbol) -> Optional[dict]:
+def read_point(at: Point, functions, definitions) -> Optional[dict]:
+    """The point, which must give every input variable a value inside the domain."""
     if at is None:
         return None
     point = parse_point(at) if isinstance(at, str) else dict(at)
-    missing = sorted((s.name for s in expr.free_symbols if s not in point), key=str)
+    inputs = set()
+    for f in functions:
+        inputs |= in_inputs(f, definitions).free_symbols
+    missing = sorted(s.name for s in inputs if s not in point)
     if missing:
         raise InputError(f"--at gives no value for {', '.join(missing)}")
-    value = expr.doit().subs(point)
-    if not _is_real_number(value):
-        where = ", ".join(f"{k} = {v}" for k, v in point.items())
-        raise InputError(f"{where} is outside the domain of f: f has no real value there")
+    for f in functions:
+        value = in_inputs(f, definitions).doit().subs(point)
+        if not _is_real_number(value):
+            where = ", ".join(f"{k} = {v}" for k, v in point.items())
+            raise InputError(f"{where} is outside the domain of the function: it has no real "
+                             "value there")
     return point
 
 
@@ -73,4 +226,5 @@ def _is_real_number(value) -> bool:
     return numeric.is_number and numeric.is_real is not False and abs(sp.im(numeric)) < 1e-15
 
 
-__all__ = ["differentiate", "Solution", "InputError", "ParseError"]
+__all__ = ["differentiate", "gradient", "jacobian", "hessian", "Solution", "ArraySolution",
+           "InputError", "ParseError"]

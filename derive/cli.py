@@ -23,6 +23,10 @@ Examples:
   derive "sin(x + x^2)"                   two paths from x: the total-derivative rule
   derive "x^x" --style compact            classical rule-by-rule solution
   derive "x^2 y^3" --wrt y                derivative with respect to y (x held constant)
+  derive "x^2 y^3" --wrt x --wrt y        mixed partial ∂²f/∂y∂x
+  derive "x^2 y" --gradient --vars x,y    gradient, entry by entry
+  derive "[3x^2 y, 2x + y^2]" --jacobian  Jacobian (rows = outputs, columns = inputs)
+  derive "u v" --where u=x^2 --where v="ln(x)" --wrt x   your own computation graph
   derive "e^(2x)" --order 3               third derivative, each order from the previous
   derive "ln(x)/x" --at x=1               also the value at a point
   derive "tan(x)" --format latex --standalone -o tan.tex
@@ -57,7 +61,18 @@ def main():
 
 @main.command(epilog=EXAMPLES, context_settings={"ignore_unknown_options": True})
 @click.argument("expression")
-@click.option("--wrt", metavar="VAR", help="Variable to differentiate by (needed when there are several).")
+@click.option("--wrt", metavar="VAR", multiple=True,
+              help="Variable to differentiate by (needed when there are several); repeat it for "
+              "a mixed partial, taken in the order given.")
+@click.option("--gradient", "kind", flag_value="gradient", help="The gradient ∇f over --vars.")
+@click.option("--jacobian", "kind", flag_value="jacobian",
+              help="The Jacobian of a vector function [f1, f2, …] over --vars.")
+@click.option("--hessian", "kind", flag_value="hessian", help="The Hessian of f over --vars.")
+@click.option("--vars", "variables", metavar="X,Y,…",
+              help="Variables of a gradient, Jacobian or Hessian (default: all, alphabetical).")
+@click.option("--where", multiple=True, metavar="NAME=EXPR",
+              help="An intermediate variable of your own (repeat for several): a computation "
+              "graph differentiated over all its paths.")
 @click.option("--order", "-n", type=click.IntRange(1, 20), default=1, show_default=True,
               help="Order of the derivative.")
 @click.option("--at", "at", metavar="VAR=VALUE[,…]", help="Also evaluate the derivative at a point.")
@@ -71,17 +86,29 @@ def main():
               help="Your own templates, used before the ones that ship with derive.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write to FILE instead of standard output (written whole or not at all).")
-def solve(expression, wrt, order, at, style, fmt, standalone, templates, output):
+def solve(expression, wrt, kind, variables, where, order, at, style, fmt, standalone, templates,
+          output):
     """Differentiate EXPRESSION (use - to read it from standard input)."""
-    from .api import differentiate
-    from .render import render
+    from . import api
 
     if expression == "-":
         expression = sys.stdin.read().strip()
     if standalone and fmt != "latex":
         raise click.UsageError("--standalone goes with --format latex")
-    solution = differentiate(expression, wrt, order=order, style=style, at=at)
-    out = render(solution, fmt, standalone=standalone, templates=templates)
+    if kind and wrt:
+        raise click.UsageError(f"--{kind} takes its variables from --vars, not --wrt")
+    if variables and not kind:
+        raise click.UsageError("--vars goes with --gradient, --jacobian or --hessian; "
+                               "use --wrt for a single derivative")
+    if kind and order != 1:
+        raise click.UsageError(f"--order does not go with --{kind}")
+    if kind:
+        solution = getattr(api, kind)(expression, variables, at=at, where=where, style=style)
+    else:
+        solution = api.differentiate(expression, list(wrt) if len(wrt) > 1 else
+                                     (wrt[0] if wrt else None), order=order, style=style,
+                                     at=at, where=where)
+    out = solution.render(fmt, standalone=standalone, templates=templates)
     write_output(out, output)
     if not solution.verified:
         failed = solution.failed_checks[0]

@@ -15,11 +15,11 @@ previous order's final answer the same way.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
+from typing import Optional, Sequence
 
 import sympy as sp
 
-from .graph import Graph, decompose
+from .graph import OUTPUT_NAMES, Graph, arguments_of, decompose
 from .local import derivative_step
 from .simplify import simplification_steps
 from .steps import Factor, Intermediate, Leibniz, Solution, Step
@@ -29,32 +29,88 @@ STYLES = ("method", "compact")
 DEFAULT_SIMPLIFY_BUDGET = 3.0
 
 
-def solve(expression: sp.Expr, wrt: sp.Symbol, *, order: int = 1, style: str = "method",
+def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
           text: str = "", point: Optional[dict] = None,
-          simplify_budget: float | None = DEFAULT_SIMPLIFY_BUDGET) -> Solution:
-    """The worked, checked n-th derivative of ``expression`` with respect to ``wrt``."""
+          simplify_budget: float | None = DEFAULT_SIMPLIFY_BUDGET,
+          definitions: Sequence[tuple[sp.Symbol, sp.Expr]] = (),
+          name: Optional[sp.Symbol] = None, partial: Optional[bool] = None,
+          reserved: frozenset = frozenset()) -> Solution:
+    """The worked, checked derivative of ``expression``.
+
+    ``wrt`` is one variable (differentiated ``order`` times) or a sequence of variables for a
+    mixed partial derivative, taken in the order given: ∂²f/∂y∂x is ``(x, y)``.
+    ``definitions`` are intermediate variables the user names (``u = x²``): the expression is
+    written in them, and they form the first order's computation graph as given.  ``name`` is
+    what the function is called (default: f, or a letter the user's symbols leave free);
+    ``partial`` forces ∂ notation (default: when the function has several variables);
+    ``reserved`` names are not given to intermediates (names the reader already knows).
+    """
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}")
+    sequence = tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,) * order
+    function = in_inputs(expression, definitions)
+    partial = len(function.free_symbols) > 1 if partial is None else partial
+    if name is None and definitions:  # the user's graph: the function is its output node
+        name = user_graph(expression, definitions, sequence[0]).output.name
+    name = name or function_name(function)
     blocks, checks, notes = [], [], []
     intermediates: tuple[Intermediate, ...] = ()
     current = expression
-    for k in range(1, order + 1):
-        steps, names, result, gave_up = _one_order(current, wrt, style, simplify_budget)
+    for k, variable in enumerate(sequence):
+        graph = user_graph(current, definitions, variable) if definitions and k == 0 else None
+        steps, names, result, gave_up = _one_order(current, variable, style, simplify_budget,
+                                                   graph=graph, partial=partial, name=name,
+                                                   reserved=reserved)
         checks += check_steps(steps, names)
-        if k == 1:
+        if k == 0:
             intermediates = tuple(names_in_order(steps))
         if gave_up:
             notes.append("simplify-budget")
-        blocks.append(Step("order", current, result, wrt, substeps=steps))
+        blocks.append(Step("order", current, result, variable, substeps=steps, partial=partial))
         current = result
-    top = blocks[0].substeps if order == 1 else tuple(blocks)
-    checks.append(check_answer(expression, wrt, order, current))
-    value = None
-    point_items = tuple((point or {}).items())
-    if point:
-        value = evaluate_at(current, point)
-    return Solution(text, expression, wrt, order, style, top, intermediates, current,
-                    tuple(checks), value, point_items, tuple(notes), function_name(expression))
+    top = blocks[0].substeps if len(sequence) == 1 else tuple(blocks)
+    checks.append(check_answer(function, sequence, current))
+    value = evaluate_at(current, point) if point else None
+    return Solution(text, expression, sequence[0], len(sequence), style, top, intermediates,
+                    current, tuple(checks), value, tuple((point or {}).items()), tuple(notes),
+                    name, sequence, partial, tuple(definitions),
+                    tuple(sorted(function.free_symbols | {sequence[0]}, key=lambda v: v.name)))
+
+
+def in_inputs(expression: sp.Expr, definitions) -> sp.Expr:
+    """The expression with the user's intermediate variables replaced by their definitions,
+    written in the input variables alone."""
+    if not definitions:
+        return expression
+    expanded = expand_definitions(definitions)
+    with sp.evaluate(False):
+        return expression.xreplace(expanded)
+
+
+def expand_definitions(definitions) -> dict[sp.Symbol, sp.Expr]:
+    """name -> definition in the inputs alone (definitions in topological order)."""
+    expanded: dict[sp.Symbol, sp.Expr] = {}
+    with sp.evaluate(False):
+        for name, definition in definitions:
+            expanded[name] = definition.xreplace(expanded)
+    return expanded
+
+
+def user_graph(expression: sp.Expr, definitions, wrt: sp.Symbol) -> Graph:
+    """The computation graph the user defined: each definition one node, as written, and the
+    expression the output; a definition's arguments are the names and ``wrt`` it uses."""
+    names = [n for n, _ in definitions]
+    expanded = expand_definitions(definitions)
+    output = sp.Symbol(next(n for n in OUTPUT_NAMES
+                            if n not in {s.name for s in expression.free_symbols} | {
+                                m.name for m in names}), real=True)
+    variables = set(names) | {wrt}
+    nodes = [Intermediate(name, definition, expanded[name], arguments_of(definition, variables))
+             for name, definition in definitions]
+    with sp.evaluate(False):
+        in_x = expression.xreplace(expanded)
+    nodes.append(Intermediate(output, expression, in_x, arguments_of(expression, variables)))
+    return Graph(wrt, tuple(nodes))
 
 
 FUNCTION_NAMES = ("f", "F", "h", "phi")
@@ -78,25 +134,27 @@ def evaluate_at(result: sp.Expr, point: dict) -> sp.Expr:
     return sp.simplify(result.doit().subs(point))
 
 
-def _one_order(expression, wrt, style, budget):
+def _one_order(expression, wrt, style, budget, graph=None, partial=False, name=None,
+               reserved=frozenset()):
     """The steps of one differentiation, the name→x substitution they use, the simplified
     result and whether simplification ran out of time."""
-    if style == "compact":
+    if style == "compact" and graph is None:
         worked = derivative_step(expression, wrt)
         tail, result, gave_up = simplification_steps(worked.result, budget)
         steps = (worked,) + _simplify_block(worked.result, result, tail)
         return steps, {}, result, gave_up
 
-    graph = decompose(expression, wrt)
+    graph = graph or decompose(expression, wrt, reserved | {str(name)})
     names = graph.substitution()
     if not graph.intermediates:
-        worked = replace(derivative_step(graph.output.definition, wrt), of=graph.output.name)
+        worked = replace(derivative_step(graph.output.definition, wrt),
+                         of=name or graph.output.name, partial=partial)
         tail, result, gave_up = simplification_steps(worked.result, budget)
         steps = (worked,) + _simplify_block(worked.result, result, tail)
         return steps, names, result, gave_up
 
-    local = _local_derivatives(graph)
-    combined, in_names = _combine(graph, local)
+    local = _local_derivatives(graph, partial)
+    combined, in_names = _combine(graph, local, partial)
     with sp.evaluate(False):
         substituted = in_names.xreplace(names)
     tail, result, gave_up = simplification_steps(substituted, budget)
@@ -105,7 +163,7 @@ def _one_order(expression, wrt, style, budget):
         Step("local-derivatives", expression, expression, wrt, substeps=tuple(
             s for per_node in local.values() for s in per_node.values())),
         Step("combine", graph.output.name, combined[-1].result, wrt, substeps=tuple(combined)),
-        Step("substitute", in_names, substituted, wrt, of=graph.output.name),
+        Step("substitute", in_names, substituted, wrt, of=graph.output.name, partial=partial),
     ) + _simplify_block(substituted, result, tail)
     return steps, names, result, gave_up
 
@@ -116,28 +174,32 @@ def _simplify_block(start, result, tail):
     return (Step("simplify-all", start, result, substeps=tail),)
 
 
-def _local_derivatives(graph: Graph) -> dict[sp.Symbol, dict[sp.Symbol, Step]]:
+def _local_derivatives(graph: Graph, partial: bool) -> dict[sp.Symbol, dict[sp.Symbol, Step]]:
     """∂n/∂a for every node n and each of its arguments a, by the rule table."""
     return {
         node.name: {
             a: replace(derivative_step(node.definition, a), of=node.name,
-                       partial=len(node.arguments) > 1)
+                       partial=partial or len(node.arguments) > 1)
             for a in node.arguments
         }
         for node in graph.nodes
     }
 
 
-def _combine(graph: Graph, local) -> tuple[list[Step], sp.Expr]:
+MAX_PATHS_SHOWN = 8
+
+
+def _combine(graph: Graph, local, partial: bool) -> tuple[list[Step], sp.Expr]:
     """The chain / total-derivative steps, and dy/dx as it is to be substituted."""
     x = graph.wrt
     if graph.is_chain:
         factors = tuple(
-            Factor(Leibniz(node.name, node.arguments[0]), local[node.name][node.arguments[0]].result)
+            Factor(Leibniz(node.name, node.arguments[0], partial),
+                   local[node.name][node.arguments[0]].result)
             for node in reversed(graph.nodes))
         product = sp.Mul(*(f.value for f in factors), evaluate=False)
         step = Step("chain", graph.output.name, sp.Mul(*(f.value for f in factors)), x,
-                    of=graph.output.name, terms=(factors,), expanded=product)
+                    of=graph.output.name, partial=partial, terms=(factors,), expanded=product)
         return [step], product
 
     total = {x: sp.Integer(1)}
@@ -145,14 +207,46 @@ def _combine(graph: Graph, local) -> tuple[list[Step], sp.Expr]:
     for node in graph.nodes:
         terms = []
         for a in node.arguments:
-            edge = Factor(Leibniz(node.name, a, len(node.arguments) > 1),
+            edge = Factor(Leibniz(node.name, a, partial or len(node.arguments) > 1),
                           local[node.name][a].result)
-            terms.append((edge,) if a == x else (edge, Factor(Leibniz(a, x), total[a])))
+            terms.append((edge,) if a == x else (edge, Factor(Leibniz(a, x, partial), total[a])))
         total[node.name] = sp.Add(*(sp.Mul(*(f.value for f in t)) for t in terms))
         if any(len(t) > 1 for t in terms):
             expanded = sp.Add(*(sp.Mul(*(f.value for f in t), evaluate=False) for t in terms),
                               evaluate=False)
             rule = "total" if len(terms) > 1 else "chain"
-            steps.append(Step(rule, node.name, total[node.name], x, of=node.name,
+            steps.append(Step(rule, node.name, total[node.name], x, of=node.name, partial=partial,
                               terms=tuple(terms), expanded=expanded))
+    paths = _paths_step(graph, local, partial)
+    if paths is not None and paths.terms != steps[-1].terms:
+        steps.append(paths)
     return steps, total[graph.output.name]
+
+
+def _paths_step(graph: Graph, local, partial: bool) -> Optional[Step]:
+    """dy/dx as the sum over every path from x to y of the product of the edge derivatives
+    along it — shown when there are several paths and not too many to read."""
+    x, output = graph.wrt, graph.output.name
+    arguments = {node.name: node.arguments for node in graph.nodes}
+    count = {x: 1}
+    for node in graph.nodes:
+        count[node.name] = sum(count.get(a, 0) for a in node.arguments)
+    if not 1 < count[output] <= MAX_PATHS_SHOWN:
+        return None
+
+    def walk(name):
+        if name == x:
+            yield ()
+            return
+        for a in arguments[name]:
+            if count.get(a, 0):
+                edge = Factor(Leibniz(name, a, partial or len(arguments[name]) > 1),
+                              local[name][a].result)
+                for rest in walk(a):
+                    yield (edge,) + rest
+
+    paths = tuple(walk(output))
+    expanded = sp.Add(*(sp.Mul(*(f.value for f in p), evaluate=False) for p in paths),
+                      evaluate=False)
+    return Step("paths", output, sp.Add(*(sp.Mul(*(f.value for f in p)) for p in paths)), x,
+                of=output, partial=partial, terms=paths, expanded=expanded)

@@ -58,13 +58,14 @@ class Graph:
         return {node.name: node.expanded for node in self.nodes}
 
 
-def decompose(expr: sp.Expr, wrt: sp.Symbol) -> Graph:
-    """The computation graph of ``expr`` as a function of ``wrt``."""
+def decompose(expr: sp.Expr, wrt: sp.Symbol, reserved=frozenset()) -> Graph:
+    """The computation graph of ``expr`` as a function of ``wrt``; ``reserved`` names (besides
+    the expression's own symbols) are not given to intermediates."""
     builder = _Builder(wrt)
     with sp.evaluate(False):
         top = builder.visit(expr, parent=None)
     builder.definitions.append((builder.output_placeholder, top))
-    return _name(builder.definitions, wrt, expr)
+    return _name(builder.definitions, wrt, expr, reserved)
 
 
 class _Builder:
@@ -125,7 +126,8 @@ def _reads_at_a_glance(e, parent, wrt):
     return False
 
 
-def _arguments(definition, variables):
+def arguments_of(definition, variables):
+    """The variables a definition uses, in the order they first occur."""
     seen = []
     for sub in sp.preorder_traversal(definition):
         if sub in variables and sub not in seen:
@@ -133,12 +135,12 @@ def _arguments(definition, variables):
     return tuple(seen)
 
 
-def _name(definitions, wrt, expr):
+def _name(definitions, wrt, expr, reserved):
     """Give the placeholders their final names and write each node in x alone."""
-    taken = {s.name for s in expr.free_symbols} | {
+    taken = set(reserved) | {s.name for s in expr.free_symbols} | {
         f.func.__name__ for f in expr.atoms(sp.core.function.AppliedUndef)}
     placeholders = [p for p, _ in definitions]
-    arguments = {p: _arguments(d, set(placeholders) | {wrt}) for p, d in definitions}
+    arguments = {p: arguments_of(d, set(placeholders) | {wrt}) for p, d in definitions}
     uses = {}
     for args in arguments.values():
         for a in args:

@@ -101,6 +101,7 @@ from sympy.printing.str import StrPrinter
 from .functions import LogBase
 
 __all__ = [
+    "leibniz_sequence_text", "leibniz_sequence_latex", "matrix_text", "matrix_latex",
     "to_text", "to_latex", "name_text", "name_latex", "leibniz_text", "leibniz_latex",
     "TextPrinter", "LatexBoardPrinter",
 ]
@@ -900,3 +901,50 @@ def leibniz_text(of, wrt, *, partial=False, order=1) -> str:
 def leibniz_latex(of, wrt, *, partial=False, order=1) -> str:
     r"""``\frac{dy}{dx}``, ``\frac{\partial u_{2}}{\partial x}``, ``\frac{d^{2}y}{dx^{2}}``."""
     return LatexBoardPrinter()._leibniz(of, wrt, partial, order)
+
+
+def matrix_text(matrix) -> str:
+    """A matrix on several lines between Unicode brackets, columns aligned:
+
+    ⎡2xy  x²⎤
+    ⎣2y   2x⎦
+    """
+    rows = [[to_text(e) for e in matrix.row(i)] for i in range(matrix.rows)]
+    widths = [max(len(r[j]) for r in rows) for j in range(matrix.cols)]
+    cells = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+    if len(cells) == 1:
+        return "[" + cells[0] + "]"
+    brackets = [("⎡", "⎤")] + [("⎢", "⎥")] * (len(cells) - 2) + [("⎣", "⎦")]
+    return "\n".join(left + cell + right for (left, right), cell in zip(brackets, cells))
+
+
+def matrix_latex(matrix) -> str:
+    r"""A matrix as ``\begin{bmatrix} … \end{bmatrix}`` (amsmath)."""
+    rows = [" & ".join(to_latex(e) for e in matrix.row(i)) for i in range(matrix.rows)]
+    return "\\begin{bmatrix} " + " \\\\ ".join(rows) + " \\end{bmatrix}"
+
+
+def _grouped(sequence):
+    """(x, x, y) → [(y, 1), (x, 2)]: the last variable differentiated by is written first."""
+    groups = []
+    for v in reversed(tuple(sequence)):
+        if groups and groups[-1][0] == v:
+            groups[-1] = (v, groups[-1][1] + 1)
+        else:
+            groups.append((v, 1))
+    return groups
+
+
+def _leibniz_sequence(printer, of, sequence, partial):
+    variables = [(printer._name(v), k) for v, k in _grouped(sequence)]
+    return printer._render_leibniz(printer._name(of), variables, partial)
+
+
+def leibniz_sequence_text(of, sequence, *, partial=False) -> str:
+    """``∂²f/∂y∂x`` for differentiating f by x, then by y."""
+    return _leibniz_sequence(TextPrinter(), of, sequence, partial)
+
+
+def leibniz_sequence_latex(of, sequence, *, partial=False) -> str:
+    r"""``\frac{\partial^{2} f}{\partial y \partial x}`` for differentiating f by x, then y."""
+    return _leibniz_sequence(LatexBoardPrinter(), of, sequence, partial)

@@ -907,3 +907,49 @@ def parse_point(text: str) -> dict[sp.Symbol, sp.Expr]:
             raise ParseError(f"{symbol} is given twice", text, name_column)
         point[symbol] = value
     return point
+
+
+def is_vector(text: str) -> bool:
+    """Whether the text is a bracketed list of components, ``[f1, f2, …]``."""
+    stripped = text.strip()
+    return stripped.startswith("[") and stripped.endswith("]")
+
+
+def parse_vector(text: str) -> tuple[sp.Expr, ...]:
+    """Read ``"[3x^2 y, 2x + y^2]"`` into its components, each read by ``parse``; errors are
+    reported at their column in the whole text."""
+    if not is_vector(text):
+        raise ParseError("expected a vector written as [f1, f2, ...]", text, 0)
+    opening = text.index("[")
+    closing = text.rindex("]")
+    components = []
+    for start, end in _split_top_level(text[opening + 1:closing], ","):
+        start, end = start + opening + 1, end + opening + 1
+        if not text[start:end].strip():
+            raise ParseError("empty component in the vector", text, start)
+        try:
+            components.append(parse(text[start:end]))
+        except ParseError as err:
+            raise _shifted(err, text, start) from None
+    return tuple(components)
+
+
+DEFINITION_SYNTAX = "expected NAME=EXPRESSION, such as u=x^2"
+
+
+def parse_definition(text: str) -> tuple[sp.Symbol, sp.Expr]:
+    """Read ``"u = x^2"`` (an intermediate variable defined by the user) into (u, x²)."""
+    if not isinstance(text, str):
+        raise ParseError(f"expected text, not {type(text).__name__}", "", 0)
+    equals = text.find("=")
+    if equals < 0 or not text[:equals].strip() or not text[equals + 1:].strip():
+        raise ParseError(DEFINITION_SYNTAX, text, max(equals, 0))
+    try:
+        name = parse_symbol(text[:equals])
+    except ParseError as err:
+        raise ParseError(f"{err.message} (the name before '=')", text, err.column) from None
+    try:
+        definition = parse(text[equals + 1:])
+    except ParseError as err:
+        raise _shifted(err, text, equals + 1) from None
+    return name, definition

@@ -7,6 +7,8 @@ environment has ``StrictUndefined`` (a missing value fails loudly) and the same 
 ``m``       an expression in the format's notation (Unicode text, or LaTeX for latex/markdown)
 ``d``       a derivative symbol: dy/dx, ∂u₂/∂x, \\frac{dy}{dx}
 ``rule``    the words of a rule, from ``rules/<id>.j2`` (``<format>/rules/<id>.j2`` overrides)
+``goal``    what a solution finds: df/dx, ∂²f/∂y∂x
+``matrix``  a matrix: Unicode brackets in text, ``bmatrix`` in LaTeX
 ``esc``     LaTeX-escaped user text
 ``frac`` ``times`` ``minus`` ``power``   ``a | frac(b)`` …: a/b, a·b, a − b, aⁿ as written,
             for formulas in templates (nothing is multiplied out)
@@ -69,6 +71,13 @@ def environment(fmt: str, user_dir: Optional[str] = None) -> jinja2.Environment:
         mu=lambda e: (notation.to_text if math == "text" else notation.to_latex)(e, order="none"),
         name=(notation.name_text if math == "text" else notation.name_latex),
         d=lambda s, order=1: _leibniz(s, math, order),
+        goal=lambda sol: (notation.leibniz_sequence_text if math == "text"
+                          else notation.leibniz_sequence_latex)(
+            sol.name, sol.sequence or (sol.wrt,) * sol.order, partial=sol.partial),
+        matrix=(notation.matrix_text if math == "text" else notation.matrix_latex),
+        dseq=lambda of, sequence, partial=True: (
+            notation.leibniz_sequence_text if math == "text"
+            else notation.leibniz_sequence_latex)(of, sequence, partial=partial),
         rule=lambda step: rule_words(env, fmt, step),
         esc=latex_escape,
         pad=lambda s, width: str(s) + " " * max(0, width - len(str(s))),
@@ -80,6 +89,7 @@ def environment(fmt: str, user_dir: Optional[str] = None) -> jinja2.Environment:
         neg=lambda e: -e,
     )
     env.globals.update(fmt=fmt, is_step=lambda s: isinstance(s, Step))
+    env.filters["zip"] = lambda a, b: list(zip(a, b))
     return env
 
 
@@ -108,11 +118,28 @@ def render(solution: Solution, fmt: str = "text", *, standalone: bool = False,
     """The whole solution in one format (``json`` gives the JSON document)."""
     if fmt == "json":
         return json.dumps(to_json(solution, templates), ensure_ascii=False, indent=2)
+    return render_document("solution.j2", fmt, standalone, templates, solution=solution)
+
+
+def render_array(array, fmt: str = "text", *, standalone: bool = False,
+                 templates: Optional[str] = None) -> str:
+    """A gradient, Jacobian or Hessian in one format."""
+    if fmt == "json":
+        return json.dumps(array_json(array, templates), ensure_ascii=False, indent=2)
+    return render_document("array.j2", fmt, standalone, templates, array=array)
+
+
+def render_document(name: str, fmt: str, standalone: bool, templates: Optional[str],
+                    **context) -> str:
+    """``<fmt>/<name>`` rendered with ``context``; with ``standalone`` (LaTeX) wrapped in
+    ``latex/document.j2``."""
+    if fmt not in MATH_FORMAT:
+        raise RenderError(f"unknown format {fmt!r}")
     env = environment(fmt, templates)
     try:
-        body = env.get_template(f"{fmt}/solution.j2").render(solution=solution)
+        body = env.get_template(f"{fmt}/{name}").render(**context)
         if standalone and fmt == "latex":
-            body = env.get_template("latex/document.j2").render(body=body, solution=solution)
+            body = env.get_template("latex/document.j2").render(body=body, **context)
     except jinja2.TemplateError as error:
         raise RenderError(f"template error: {error}") from error
     return body.rstrip() + "\n"
@@ -151,12 +178,22 @@ def _binding_json(node) -> dict:
             "expanded": str(node.expanded), "arguments": [str(a) for a in node.arguments]}
 
 
+def _intermediates_json(solution: Solution) -> list:
+    """The intermediates of the first order: the user's definitions, then the engine's."""
+    listed = [_binding_json(b) for b in solution.intermediates]
+    named = {entry["name"] for entry in listed}
+    given = [{"name": str(n), "definition": str(d), "given": True}
+             for n, d in solution.definitions if str(n) not in named]
+    return given + listed
+
+
 def to_json(solution: Solution, templates: Optional[str] = None) -> dict:
     """The solution as plain JSON data; field names are stable."""
     data = {
         "input": solution.input,
         "expression": str(solution.expression),
-        "wrt": [str(solution.wrt)],
+        "kind": solution.kind,
+        "wrt": [str(v) for v in solution.sequence or (solution.wrt,)],
         "order": solution.order,
         "style": solution.style,
         "result": str(solution.result),
@@ -165,7 +202,7 @@ def to_json(solution: Solution, templates: Optional[str] = None) -> dict:
         "verified": solution.verified,
         "checks": [{"rule": c.rule, "claim": c.claim, "passed": c.passed, "method": c.method,
                     **({"detail": c.detail} if c.detail else {})} for c in solution.checks],
-        "intermediates": [_binding_json(b) for b in solution.intermediates],
+        "intermediates": _intermediates_json(solution),
         "steps": [_step_json(s, templates) for s in solution.steps],
         "notes": list(solution.notes),
     }
@@ -182,3 +219,41 @@ def result_equation(solution: Solution) -> str:
     """The answer as one LaTeX equation: d/dx f = result."""
     lhs = notation.leibniz_latex(solution.name, solution.wrt, order=solution.order)
     return f"{lhs} = {notation.to_latex(solution.result)}"
+
+
+def _matrix_json(matrix):
+    if matrix.cols == 1:
+        return [str(e) for e in matrix]
+    return [[str(e) for e in matrix.row(i)] for i in range(matrix.rows)]
+
+
+def array_json(array, templates: Optional[str] = None) -> dict:
+    """A gradient/Jacobian/Hessian as JSON: ``result`` is a list (vector) or a list of rows."""
+    data = {
+        "input": array.input,
+        "kind": array.kind,
+        "expression": [str(f) for f in array.functions] if len(array.functions) > 1
+        else str(array.functions[0]),
+        "wrt": [str(v) for v in array.variables],
+        "shape": list(array.shape),
+        "result": _matrix_json(array.result),
+        "result_latex": notation.matrix_latex(array.result),
+        "verified": array.verified,
+        "intermediates": [{"name": str(n), "definition": str(d), "given": True}
+                          for n, d in array.definitions],
+        "entries": [
+            {"row": e.row, "column": e.column, "result": str(e.result),
+             **({"same_as": list(e.same_as), "reason": e.reason} if e.same_as else {}),
+             **({"solution": to_json(e.solution, templates)} if e.solution else {})}
+            for row in array.entries for e in row],
+    }
+    if array.gradient is not None:
+        data["gradient"] = array_json(array.gradient, templates)
+    if array.chain is not None:
+        data["chain"] = {"outer": array_json(array.chain.outer, templates),
+                         "inner": array_json(array.chain.inner, templates),
+                         "product": _matrix_json(array.chain.product)}
+    if array.value is not None:
+        data["value"] = _matrix_json(array.value)
+        data["at"] = {str(k): str(v) for k, v in array.point}
+    return data

@@ -125,6 +125,14 @@ class Solution:
     point: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
     notes: tuple[str, ...] = field(default=())
     name: sp.Symbol = sp.Symbol("f")    # what the function is called: f, unless the user uses f
+    sequence: tuple[sp.Symbol, ...] = ()  # the variables differentiated by, in order
+    partial: bool = False                 # the function has several variables: ∂ notation
+    definitions: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()  # intermediates the user named
+    inputs: tuple[sp.Symbol, ...] = ()    # the function's variables, alphabetical
+
+    @property
+    def kind(self) -> str:
+        return "partial" if self.partial else "derivative"
 
     @property
     def verified(self) -> bool:

@@ -146,7 +146,7 @@ def check_step(step: Step, names: dict[sp.Symbol, sp.Expr]) -> Check | None:
         return Check(step.rule, "equal", verdict.passed, verdict.method, verdict.detail)
     if step.wrt is None:
         return None
-    if step.rule in ("chain", "total"):
+    if step.rule in ("chain", "total", "paths"):
         # d(of)/dx along all paths: the node written in x, differentiated by SymPy
         function = _in_x(step.of, names).doit()
         verdict = equivalent(_in_x(step.result, names), sp.diff(function, step.wrt), function)
@@ -172,8 +172,9 @@ def check_steps(steps: Iterable[Step], names: dict[sp.Symbol, sp.Expr]) -> list[
     return checks
 
 
-def check_answer(expression: sp.Expr, wrt: sp.Symbol, order: int, result: sp.Expr) -> Check:
-    """The final answer against SymPy's n-th derivative of the whole expression."""
+def check_answer(expression: sp.Expr, sequence, result: sp.Expr) -> Check:
+    """The final answer against SymPy's derivative of the whole expression by the variables
+    of ``sequence``, in order."""
     function = expression.doit()
-    verdict = equivalent(result, sp.diff(function, wrt, order), function)
+    verdict = equivalent(result, sp.diff(function, *sequence), function)
     return Check("answer", "derivative", verdict.passed, verdict.method, verdict.detail)
