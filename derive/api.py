@@ -14,6 +14,7 @@ import sympy as sp
 
 from .engine import DEFAULT_SIMPLIFY_BUDGET, STYLES, in_inputs, solve
 from .errors import InputError
+from .limits import check_number_sizes, phase
 from .multivariable import ArraySolution, array_derivative
 from .parsing import (ParseError, is_vector, parse, parse_definition, parse_point, parse_symbol,
                       parse_vector)
@@ -106,13 +107,21 @@ def _vector_text(expression) -> bool:
 
 
 def read_expression(expression: Text) -> sp.Expr:
-    return parse(expression) if isinstance(expression, str) else sp.sympify(expression)
+    """Text through derive's grammar (a SymPy expression as it is); numbers too large to
+    build are refused."""
+    with phase("parsing"):
+        expr = parse(expression) if isinstance(expression, str) else sp.sympify(expression)
+        check_number_sizes(expr)
+    return expr
 
 
 def read_vector(expression) -> tuple[sp.Expr, ...]:
     if isinstance(expression, (list, tuple)):
         return tuple(read_expression(e) for e in expression)
-    return parse_vector(expression)
+    components = parse_vector(expression)
+    for c in components:
+        check_number_sizes(c)
+    return components
 
 
 def _check_style(style):
@@ -130,6 +139,7 @@ def read_definitions(where: Definitions) -> tuple[tuple[sp.Symbol, sp.Expr], ...
         name, definition = parse_definition(item) if isinstance(item, str) else (
             item[0] if isinstance(item[0], sp.Symbol) else parse_symbol(item[0]),
             read_expression(item[1]))
+        check_number_sizes(definition)
         if name in given:
             raise InputError(f"{name} is defined twice with --where")
         given[name] = definition
@@ -204,6 +214,8 @@ def read_point(at: Point, functions, definitions) -> Optional[dict]:
     if at is None:
         return None
     point = parse_point(at) if isinstance(at, str) else dict(at)
+    for value in point.values():
+        check_number_sizes(value)
     inputs = set()
     for f in functions:
         inputs |= in_inputs(f, definitions).free_symbols

@@ -15,6 +15,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .limits import current_phase, phase, time_limit
+
+DEFAULT_TIMEOUT = 10.0
 
 EXAMPLES = """
 \b
@@ -86,9 +89,25 @@ def main():
               help="Your own templates, used before the ones that ship with derive.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write to FILE instead of standard output (written whole or not at all).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
+              show_default=True, metavar="SECONDS",
+              help="Time limit for the whole derivation (exit code 4 when exceeded).")
 def solve(expression, wrt, kind, variables, where, order, at, style, fmt, standalone, templates,
-          output):
+          output, timeout):
     """Differentiate EXPRESSION (use - to read it from standard input)."""
+    with time_limit(timeout, lambda: _too_slow(timeout)):
+        _solve(expression, wrt, kind, variables, where, order, at, style, fmt, standalone,
+               templates, output)
+
+
+def _too_slow(timeout):
+    from .errors import TimeLimitExceeded
+    return TimeLimitExceeded(f"the time limit of {timeout:g} s ran out while {current_phase()} "
+                             "(allow more with --timeout)")
+
+
+def _solve(expression, wrt, kind, variables, where, order, at, style, fmt, standalone,
+           templates, output):
     from . import api
 
     if expression == "-":
@@ -108,7 +127,8 @@ def solve(expression, wrt, kind, variables, where, order, at, style, fmt, standa
         solution = api.differentiate(expression, list(wrt) if len(wrt) > 1 else
                                      (wrt[0] if wrt else None), order=order, style=style,
                                      at=at, where=where)
-    out = solution.render(fmt, standalone=standalone, templates=templates)
+    with phase("rendering"):
+        out = solution.render(fmt, standalone=standalone, templates=templates)
     write_output(out, output)
     if not solution.verified:
         failed = solution.failed_checks[0]

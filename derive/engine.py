@@ -21,7 +21,8 @@ import sympy as sp
 
 from .graph import OUTPUT_NAMES, Graph, arguments_of, decompose
 from .local import derivative_step
-from .simplify import simplification_steps
+from .limits import phase
+from .simplify import BudgetExceeded, simplification_steps, time_budget
 from .steps import Factor, Intermediate, Leibniz, Solution, Step
 from .verify import check_answer, check_steps
 
@@ -61,7 +62,8 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
         steps, names, result, gave_up = _one_order(current, variable, style, simplify_budget,
                                                    graph=graph, partial=partial, name=name,
                                                    reserved=reserved)
-        checks += check_steps(steps, names)
+        with phase("checking the steps"):
+            checks += check_steps(steps, names)
         if k == 0:
             intermediates = tuple(names_in_order(steps))
         if gave_up:
@@ -69,8 +71,10 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
         blocks.append(Step("order", current, result, variable, substeps=steps, partial=partial))
         current = result
     top = blocks[0].substeps if len(sequence) == 1 else tuple(blocks)
-    checks.append(check_answer(function, sequence, current))
-    value = evaluate_at(current, point) if point else None
+    with phase("checking the answer"):
+        checks.append(check_answer(function, sequence, current))
+    with phase("evaluating at the point"):
+        value = evaluate_at(current, point) if point else None
     return Solution(text, expression, sequence[0], len(sequence), style, top, intermediates,
                     current, tuple(checks), value, tuple((point or {}).items()), tuple(notes),
                     name, sequence, partial, tuple(definitions),
@@ -130,14 +134,24 @@ def names_in_order(steps):
 
 
 def evaluate_at(result: sp.Expr, point: dict) -> sp.Expr:
-    """The exact value of the derivative at the point (simplified once)."""
-    return sp.simplify(result.doit().subs(point))
+    """The exact value of the derivative at the point (simplified once, within a budget)."""
+    value = result.doit().subs(point)
+    try:
+        with time_budget(DEFAULT_SIMPLIFY_BUDGET):
+            return sp.simplify(value)
+    except BudgetExceeded:
+        return value
 
 
 def _one_order(expression, wrt, style, budget, graph=None, partial=False, name=None,
                reserved=frozenset()):
     """The steps of one differentiation, the name→x substitution they use, the simplified
     result and whether simplification ran out of time."""
+    with phase("differentiating"):
+        return _work(expression, wrt, style, budget, graph, partial, name, reserved)
+
+
+def _work(expression, wrt, style, budget, graph, partial, name, reserved):
     if style == "compact" and graph is None:
         worked = derivative_step(expression, wrt)
         tail, result, gave_up = simplification_steps(worked.result, budget)

@@ -14,12 +14,11 @@ This runs once per solution, never inside the per-step work.
 
 from __future__ import annotations
 
-import signal
-import threading
 import time
-from contextlib import contextmanager
 
 import sympy as sp
+
+from .limits import has_large_powers, phase, time_limit
 
 from .steps import Step
 
@@ -34,24 +33,9 @@ class BudgetExceeded(Exception):
     """The time budget for simplification ran out."""
 
 
-@contextmanager
 def time_budget(seconds: float | None):
-    """Raise ``BudgetExceeded`` in the block after ``seconds`` (main thread only; elsewhere
-    the block runs without a limit)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise BudgetExceeded()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    """Raise ``BudgetExceeded`` in the block after ``seconds``."""
+    return time_limit(seconds, BudgetExceeded)
 
 
 def _functions(e):
@@ -79,6 +63,8 @@ def shortest_form(e: sp.Expr, budget: float | None) -> tuple[sp.Expr, bool]:
     best = e
     deadline = time.monotonic() + (budget or 0)
     rewritings = (sp.factor_terms, sp.cancel, sp.together, sp.trigsimp, sp.simplify)
+    if has_large_powers(e):  # these would multiply out (x + 1)^999
+        rewritings = (sp.factor_terms,)
     try:
         with time_budget(budget):
             for rewrite in rewritings:
@@ -152,6 +138,11 @@ def same_up_to_order(a: sp.Expr, b: sp.Expr) -> bool:
 def simplification_steps(e: sp.Expr, budget: float | None) -> tuple[tuple[Step, ...], sp.Expr, bool]:
     """The rewriting steps from ``e`` to its final form, the final form, and whether the
     simplification gave up on its time budget."""
+    with phase("simplifying"):
+        return _simplification_steps(e, budget)
+
+
+def _simplification_steps(e, budget):
     steps = []
     current = e
     multiplied = e.doit()

@@ -1,0 +1,122 @@
+"""Bounds on the work one request may cause: time, and the size of the numbers it builds.
+
+Time: ``time_limit(seconds, error)`` raises ``error()`` in the block once the time is up.
+Limits nest (a simplification budget inside a whole-request limit): a timer is armed for the
+nearest deadline, and when a deadline passes the outermost expired limit's error is raised.
+Timers use SIGALRM and so work in the main thread only; elsewhere the block runs unbounded.
+
+``phase(name)`` records what the work is doing, so that a request that runs out of time can
+say which phase was too slow.
+
+Numbers: an integer power aᵇ with a, b numbers is never built when it would have more than
+``MAX_DIGITS`` digits (``10^10^10^10``): the parser keeps it unevaluated and
+``check_number_sizes`` refuses it before anything evaluates it.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Callable
+
+import sympy as sp
+
+from .errors import InputError
+
+MAX_DIGITS = 10_000
+LARGE_POWER = 8     # integer powers of sums above this are not multiplied out
+
+_phase: ContextVar[str] = ContextVar("derive_phase", default="work")
+_deadlines: list[tuple[float, Callable[[], BaseException]]] = []
+
+
+@contextmanager
+def phase(name: str):
+    """Mark the work inside the block as ``name`` ("parsing", "checking the steps", …)."""
+    token = _phase.set(name)
+    try:
+        yield
+    finally:
+        _phase.reset(token)
+
+
+def current_phase() -> str:
+    return _phase.get()
+
+
+def _arm():
+    if _deadlines:
+        remaining = min(end for end, _ in _deadlines) - time.monotonic()
+        signal.setitimer(signal.ITIMER_REAL, max(remaining, 1e-4))
+    else:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _expire(signum, frame):
+    now = time.monotonic()
+    for end, error in _deadlines:          # outermost first
+        if now >= end:
+            raise error()
+    _arm()
+
+
+@contextmanager
+def time_limit(seconds: float | None, error: Callable[[], BaseException]):
+    """Raise ``error()`` inside the block once ``seconds`` have passed (None: no limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    outermost = not _deadlines
+    previous = signal.signal(signal.SIGALRM, _expire) if outermost else None
+    entry = (time.monotonic() + seconds, error)
+    _deadlines.append(entry)
+    _arm()
+    try:
+        yield
+    finally:
+        _deadlines.remove(entry)
+        _arm()
+        if outermost:
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _log10_size(e: sp.Expr) -> float:
+    """log₁₀ of |e| for a number written with + · ^ (inf when it is beyond floats)."""
+    if e.is_Integer or e.is_Rational:
+        p, q = abs(int(e.p)), int(e.q)
+        return (math.log10(p) if p else 0.0) + (math.log10(q) if q > 1 else 0.0)
+    if isinstance(e, sp.Pow):
+        base = _log10_size(e.base)
+        try:
+            exponent = 10 ** _log10_size(e.exp)
+        except OverflowError:
+            return math.inf
+        return base * exponent
+    if isinstance(e, (sp.Mul, sp.Add)):
+        return sum(_log10_size(a) for a in e.args) + 1
+    return 1.0
+
+
+def check_number_sizes(expr: sp.Expr) -> None:
+    """Refuse numbers too large to build, such as 10^10^10^10, with a clear message."""
+    for p in sp.preorder_traversal(expr):
+        if isinstance(p, sp.Pow) and p.base.is_number and p.exp.is_number:
+            if _log10_size(p) > MAX_DIGITS:
+                raise InputError(f"a number in the expression is too large to work with "
+                                 f"(more than {MAX_DIGITS} digits): {_short(p)}")
+
+
+def _short(p) -> str:
+    text = str(p)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def has_large_powers(e: sp.Expr) -> bool:
+    """Multiplying out would be costly: an integer power above ``LARGE_POWER`` of a sum or
+    of a non-number (nothing expands (x + 1)¹⁰⁰⁰ unasked)."""
+    return any(p.exp.is_Integer and abs(p.exp) > LARGE_POWER and not p.base.is_number
+               for p in e.atoms(sp.Pow))
