@@ -67,10 +67,10 @@ def main():
 @click.option("--wrt", metavar="VAR", multiple=True,
               help="Variable to differentiate by (needed when there are several); repeat it for "
               "a mixed partial, taken in the order given.")
-@click.option("--gradient", "kind", flag_value="gradient", help="The gradient ∇f over --vars.")
-@click.option("--jacobian", "kind", flag_value="jacobian",
+@click.option("--gradient", is_flag=True, help="The gradient ∇f over --vars.")
+@click.option("--jacobian", is_flag=True,
               help="The Jacobian of a vector function [f1, f2, …] over --vars.")
-@click.option("--hessian", "kind", flag_value="hessian", help="The Hessian of f over --vars.")
+@click.option("--hessian", is_flag=True, help="The Hessian of f over --vars.")
 @click.option("--vars", "variables", metavar="X,Y,…",
               help="Variables of a gradient, Jacobian or Hessian (default: all, alphabetical).")
 @click.option("--where", multiple=True, metavar="NAME=EXPR",
@@ -92,9 +92,14 @@ def main():
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
               show_default=True, metavar="SECONDS",
               help="Time limit for the whole derivation (exit code 4 when exceeded).")
-def solve(expression, wrt, kind, variables, where, order, at, style, fmt, standalone, templates,
-          output, timeout):
+def solve(expression, wrt, gradient, jacobian, hessian, variables, where, order, at, style, fmt,
+          standalone, templates, output, timeout):
     """Differentiate EXPRESSION (use - to read it from standard input)."""
+    kinds = [k for k, asked in (("gradient", gradient), ("jacobian", jacobian),
+                                ("hessian", hessian)) if asked]
+    if len(kinds) > 1:
+        raise click.UsageError(f"--{' and --'.join(kinds)} do not go together: choose one")
+    kind = kinds[0] if kinds else None
     with time_limit(timeout, lambda: _too_slow(timeout)):
         _solve(expression, wrt, kind, variables, where, order, at, style, fmt, standalone,
                templates, output)
@@ -142,6 +147,8 @@ def write_output(text: str, path: str | None) -> None:
         click.echo(text, nl=False)
         return
     target = Path(path)
+    if not target.parent.is_dir():
+        raise OSError(2, "no such directory", str(target.parent))
     fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -176,9 +183,8 @@ def run(args=None) -> int:
         return 0
     except click.exceptions.Exit as done:
         return done.exit_code
-    except click.ClickException as problem:
-        problem.show()
-        return problem.exit_code
+    except click.ClickException as problem:  # one line, like every other error
+        return _error(problem.format_message().replace("\n", " "), problem.exit_code)
     except click.Abort:
         return _error("interrupted", 130)
     except ParseError as problem:
@@ -192,7 +198,8 @@ def run(args=None) -> int:
     except RecursionError:
         return _error("the expression is nested too deeply to work", 2)
     except OSError as problem:
-        return _error(f"{problem.strerror or problem}: {problem.filename or ''}".rstrip(": "), 2)
+        where = f"{problem.filename}: " if problem.filename else ""
+        return _error(f"cannot write the output: {where}{problem.strerror or problem}", 2)
     except KeyboardInterrupt:
         return _error("interrupted", 130)
     except Exception as problem:  # a bug: one line, not a traceback

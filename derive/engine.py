@@ -55,6 +55,8 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
         name = user_graph(expression, definitions, sequence[0]).output.name
     name = name or function_name(function)
     blocks, checks, notes = [], [], []
+    if not function.has(sequence[0]):
+        notes.append("independent")
     intermediates: tuple[Intermediate, ...] = ()
     current = expression
     for k, variable in enumerate(sequence):
@@ -78,7 +80,7 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
     return Solution(text, expression, sequence[0], len(sequence), style, top, intermediates,
                     current, tuple(checks), value, tuple((point or {}).items()), tuple(notes),
                     name, sequence, partial, tuple(definitions),
-                    tuple(sorted(function.free_symbols | {sequence[0]}, key=lambda v: v.name)))
+                    tuple(sorted(function.free_symbols, key=lambda v: v.name)) or (sequence[0],))
 
 
 def in_inputs(expression: sp.Expr, definitions) -> sp.Expr:

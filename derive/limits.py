@@ -111,7 +111,8 @@ def check_number_sizes(expr: sp.Expr) -> None:
 
 
 def _short(p) -> str:
-    text = str(p)
+    from .notation import to_text
+    text = to_text(p, order="none")
     return text if len(text) <= 40 else text[:37] + "..."
 
 
