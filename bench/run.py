@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sympy as sp  # noqa: E402
+from sympy.core.cache import clear_cache  # noqa: E402
 
 from derive import differentiate  # noqa: E402
 from derive.parsing import parse  # noqa: E402
@@ -36,6 +37,9 @@ CORPUS = ROOT / "tests" / "corpus" / "functions.tsv"
 
 
 def timed(fn, *args, **kwargs):
+    """Seconds for one call, with SymPy's cache emptied first so that no measurement
+    profits from work an earlier one did."""
+    clear_cache()
     start = time.perf_counter()
     value = fn(*args, **kwargs)
     return time.perf_counter() - start, value

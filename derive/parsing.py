@@ -94,10 +94,12 @@ from typing import Callable, Optional
 
 import sympy as sp
 from lark import Lark, Token, Tree
+from lark import __version__ as lark_version
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 from lark.visitors import Transformer_NonRecursive, v_args
 from sympy.core.function import AppliedUndef
 
+from .cache import cache_dir
 from .errors import InputError
 from .functions import LogBase
 
@@ -456,8 +458,12 @@ class _PostLexer:
 @functools.lru_cache(maxsize=None)
 def _lark() -> Lark:
     grammar = Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")
+    # the LALR tables are kept in derive's private cache folder, so that a command-line run
+    # does not rebuild them; lark checks the grammar's hash stored in the file
+    folder = cache_dir()
+    cache = str(folder / f"grammar-lark{lark_version}.tables") if folder else False
     return Lark(grammar, parser="lalr", lexer="basic", postlex=_PostLexer(),
-                propagate_positions=True)
+                propagate_positions=True, cache=cache)
 
 
 # ------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import jinja2
 import sympy as sp
 
 from . import notation
+from .cache import cache_dir
 from .steps import Leibniz, Solution, Step
 
 FORMATS = ("text", "markdown", "latex", "json")
@@ -57,7 +58,10 @@ def environment(fmt: str, user_dir: Optional[str] = None) -> jinja2.Environment:
     """The Jinja environment for one output format."""
     loaders = [jinja2.FileSystemLoader(user_dir)] if user_dir else []
     loaders.append(jinja2.FileSystemLoader(str(templates_root())))
+    folder = cache_dir()
+    compiled = jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
     options = dict(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                   bytecode_cache=compiled,
                    keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True,
                    autoescape=False)
     if fmt == "latex":

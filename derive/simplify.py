@@ -14,8 +14,6 @@ This runs once per solution, never inside the per-step work.
 
 from __future__ import annotations
 
-import time
-
 import sympy as sp
 
 from .limits import has_large_powers, phase, time_limit
@@ -51,28 +49,50 @@ def _allowed(candidate, original):
 
 
 def _size(e):
-    """Operations, with each division counted again: one fraction reads better than a
-    fraction inside a fraction."""
-    divisions = sum(1 for p in sp.preorder_traversal(e)
-                    if isinstance(p, sp.Pow) and p.exp.is_negative)
-    return sp.count_ops(e, visual=False) + 2 * divisions + len(str(e)) / 1000
+    """Nodes of the expression tree, with each division counted again: one fraction reads
+    better than a fraction inside a fraction."""
+    size = 0
+    for node in sp.preorder_traversal(e):
+        size += 3 if isinstance(node, sp.Pow) and node.exp.is_negative else 1
+    return size
+
+
+TRIG_MINIMUM = 12      # size (see _size) above which trig identities are tried
+SIMPLIFY_MINIMUM = 24  # size above which SymPy's full simplify is tried
+
+
+def _cheap_rewritings(e):
+    yield sp.factor_terms(e)
+    yield sp.powsimp(e)
+    yield sp.factor_terms(sp.powsimp(e))
+    if any(p.exp.is_negative for p in e.atoms(sp.Pow)) and not has_large_powers(e):
+        yield sp.cancel(e)
+        yield sp.together(e)
 
 
 def shortest_form(e: sp.Expr, budget: float | None) -> tuple[sp.Expr, bool]:
-    """The shortest allowed rewriting of ``e``; the flag says whether the budget ran out."""
-    best = e
-    deadline = time.monotonic() + (budget or 0)
-    rewritings = (sp.factor_terms, sp.cancel, sp.together, sp.trigsimp, sp.simplify)
-    if has_large_powers(e):  # these would multiply out (x + 1)^999
-        rewritings = (sp.factor_terms,)
+    """The shortest allowed rewriting of ``e``; the flag says whether the budget ran out.
+
+    Cheap rewritings first (factoring out common factors, combining powers, one fraction);
+    trig identities only when trig functions remain in a form longer than ``TRIG_MINIMUM``
+    operations, and SymPy's full ``simplify`` only beyond ``SIMPLIFY_MINIMUM``: most
+    derivatives are short, and the full search costs more than all the worked steps."""
+    best, best_size = e, _size(e)
+
+    def consider(candidate):
+        nonlocal best, best_size
+        size = _size(candidate)
+        if size < best_size and _allowed(candidate, e):
+            best, best_size = candidate, size
+
     try:
         with time_budget(budget):
-            for rewrite in rewritings:
-                candidate = rewrite(e)
-                if _allowed(candidate, e) and _size(candidate) < _size(best):
-                    best = candidate
-                if budget and time.monotonic() > deadline:
-                    raise BudgetExceeded()
+            for candidate in _cheap_rewritings(e):
+                consider(candidate)
+            if e.atoms(*TRIG) and best_size > TRIG_MINIMUM:
+                consider(sp.trigsimp(best))
+            if best_size > SIMPLIFY_MINIMUM and not has_large_powers(e):
+                consider(sp.simplify(e))
     except BudgetExceeded:
         return best, True
     return best, False
