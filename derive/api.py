@@ -8,6 +8,7 @@ passed instead of text.
 
 from __future__ import annotations
 
+import sys
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
 import sympy as sp
@@ -26,6 +27,16 @@ Variables = Union[str, Sequence[Union[str, sp.Symbol]], None]
 Definitions = Union[Iterable[Union[str, tuple]], None]
 
 
+# SymPy differentiates and substitutes recursively, some ten frames per level of nesting; the
+# parser allows 200 levels, so the default limit of 1000 frames is not enough
+RECURSION_LIMIT = 20_000
+
+
+def _deep_enough():
+    if sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
+
+
 def differentiate(expression: Text, wrt: Variables = None, *, order: int = 1,
                   style: str = "method", at: Point = None, where: Definitions = None,
                   simplify_budget: Optional[float] = DEFAULT_SIMPLIFY_BUDGET,
@@ -40,6 +51,7 @@ def differentiate(expression: Text, wrt: Variables = None, *, order: int = 1,
     Raises ``InputError`` (a ``ValueError``) for input that cannot be worked.
     """
     _check_style(style)
+    _deep_enough()
     definitions = read_definitions(where)
     if _vector_text(expression):
         variables = read_variables(wrt, None, definitions) if wrt else None
@@ -84,6 +96,7 @@ def _array(kind, expression, variables, *, at: Point = None, where: Definitions 
            style: str = "method",
            simplify_budget: Optional[float] = DEFAULT_SIMPLIFY_BUDGET) -> ArraySolution:
     _check_style(style)
+    _deep_enough()
     definitions = read_definitions(where)
     if _vector_text(expression):
         functions = read_vector(expression)

@@ -29,6 +29,7 @@ from .errors import InputError
 
 MAX_DIGITS = 10_000
 LARGE_POWER = 8     # integer powers of sums above this are not multiplied out
+POLYNOMIAL_NODES = 150  # expression trees above this size skip polynomial algorithms
 
 _phase: ContextVar[str] = ContextVar("derive_phase", default="work")
 _deadlines: list[tuple[float, Callable[[], BaseException]]] = []
@@ -98,6 +99,8 @@ def _log10_size(e: sp.Expr) -> float:
         return base * exponent
     if isinstance(e, (sp.Mul, sp.Add)):
         return sum(_log10_size(a) for a in e.args) + 1
+    if e.is_NumberSymbol:                      # π, e: their own size
+        return math.log10(float(e))
     return 1.0
 
 
@@ -121,3 +124,14 @@ def has_large_powers(e: sp.Expr) -> bool:
     of a non-number (nothing expands (x + 1)¹⁰⁰⁰ unasked)."""
     return any(p.exp.is_Integer and abs(p.exp) > LARGE_POWER and not p.base.is_number
                for p in e.atoms(sp.Pow))
+
+
+def suits_polynomial_algorithms(e: sp.Expr) -> bool:
+    """Small enough, and free of large powers, for ``cancel``/``together``: their cost grows
+    far faster than the expression (a derivative of a 25-fold composition spent 5 s in them)."""
+    nodes = 0
+    for _ in sp.preorder_traversal(e):
+        nodes += 1
+        if nodes > POLYNOMIAL_NODES:
+            return False
+    return not has_large_powers(e)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .limits import has_large_powers, phase, time_limit
+from .limits import phase, suits_polynomial_algorithms, time_limit
 
 from .steps import Step
 
@@ -59,13 +59,14 @@ def _size(e):
 
 TRIG_MINIMUM = 12      # size (see _size) above which trig identities are tried
 SIMPLIFY_MINIMUM = 24  # size above which SymPy's full simplify is tried
+TRIG_MAXIMUM = 300     # beyond this, trig identities cost more than they are worth
 
 
 def _cheap_rewritings(e):
     yield sp.factor_terms(e)
     yield sp.powsimp(e)
     yield sp.factor_terms(sp.powsimp(e))
-    if any(p.exp.is_negative for p in e.atoms(sp.Pow)) and not has_large_powers(e):
+    if any(p.exp.is_negative for p in e.atoms(sp.Pow)) and suits_polynomial_algorithms(e):
         yield sp.cancel(e)
         yield sp.together(e)
 
@@ -75,8 +76,9 @@ def shortest_form(e: sp.Expr, budget: float | None) -> tuple[sp.Expr, bool]:
 
     Cheap rewritings first (factoring out common factors, combining powers, one fraction);
     trig identities only when trig functions remain in a form longer than ``TRIG_MINIMUM``
-    operations, and SymPy's full ``simplify`` only beyond ``SIMPLIFY_MINIMUM``: most
-    derivatives are short, and the full search costs more than all the worked steps."""
+    (and not so long that the search would only run out of time), and SymPy's full
+    ``simplify`` only beyond ``SIMPLIFY_MINIMUM``: most derivatives are short, and the full
+    search costs more than all the worked steps."""
     best, best_size = e, _size(e)
 
     def consider(candidate):
@@ -89,9 +91,9 @@ def shortest_form(e: sp.Expr, budget: float | None) -> tuple[sp.Expr, bool]:
         with time_budget(budget):
             for candidate in _cheap_rewritings(e):
                 consider(candidate)
-            if e.atoms(*TRIG) and best_size > TRIG_MINIMUM:
+            if e.atoms(*TRIG) and TRIG_MINIMUM < best_size <= TRIG_MAXIMUM:
                 consider(sp.trigsimp(best))
-            if best_size > SIMPLIFY_MINIMUM and not has_large_powers(e):
+            if best_size > SIMPLIFY_MINIMUM and suits_polynomial_algorithms(e):
                 consider(sp.simplify(e))
     except BudgetExceeded:
         return best, True

@@ -18,16 +18,18 @@ import random
 from dataclasses import dataclass
 from typing import Iterable
 
+import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from .limits import has_large_powers
+from .numeric import DIGITS, value_at
+from .limits import suits_polynomial_algorithms
 from .steps import Check, Step
 
 MIN_POINTS = 4
 TRIES = 40
-DIGITS = 30
 TOLERANCE = sp.Float("1e-12")
+TOLERANCE_MP = mpmath.mpf("1e-12")
 SIMPLIFY_BUDGET = 2.0
 
 # steps that only group others: nothing to check of their own
@@ -42,16 +44,57 @@ class Verdict:
     detail: str = ""
 
 
-def _concrete(e: sp.Expr) -> sp.Expr:
-    """Abstract functions replaced by fixed smooth functions, derivatives carried out."""
-    undefined = {f.func for f in e.atoms(AppliedUndef)}
+def stand_in(k: int, arity: int) -> sp.Lambda:
+    """A fixed smooth function of ``arity`` arguments, different for each k."""
+    t = sp.symbols(f"t0:{arity}", cls=sp.Dummy)
+    body = sum((sp.sin(ti + k + i + 1) + ti**2 / (k + 3) + sp.Rational(1, 7) * ti
+                for i, ti in enumerate(t)), sp.Integer(0))
+    if arity > 1:
+        body += sp.Rational(k + 1, 10) * sp.Mul(*t)
+    return sp.Lambda(t, body)
+
+
+def derivatives_as_subs(e: sp.Expr) -> sp.Expr:
+    """SymPy writes d/dx f(g(x)) with ∂f(g(x))/∂g(x), a derivative by an expression; the same
+    as f′ at g(x), ``Subs(Derivative(f(ξ), ξ), ξ, g(x))``, which survives putting concrete
+    functions in place of f and g."""
+    def by_symbols(d):
+        expr, slots, values = d.expr, [], []
+        variables = []
+        for v, n in d.variable_count:
+            if v.is_Symbol:
+                variables.append((v, n))
+                continue
+            slot = sp.Dummy("xi")
+            expr = expr.xreplace({v: slot})
+            slots.append(slot)
+            values.append(v)
+            variables.append((slot, n))
+        inner = sp.Derivative(expr, *variables)
+        return sp.Subs(inner, tuple(slots), tuple(values)) if slots else inner
+
+    return e.replace(lambda d: isinstance(d, sp.Derivative)
+                     and any(not v.is_Symbol for v, _ in d.variable_count), by_symbols)
+
+
+def _concrete(*exprs: sp.Expr) -> tuple[sp.Expr, ...]:
+    """The expressions with each abstract function replaced by the same fixed smooth function
+    in all of them (``stand_in``), derivatives carried out."""
+    undefined = {}
+    for e in exprs:
+        for f in sorted(e.atoms(AppliedUndef), key=sp.default_sort_key):
+            undefined.setdefault(f.func.__name__, (f.func, len(f.args)))
     if not undefined:
-        return e
-    t = sp.Dummy("t")
-    for k, f in enumerate(sorted(undefined, key=str)):
-        stand_in = sp.Lambda(t, sp.sin(t + k + 1) + t**2 / (k + 3) + sp.Rational(1, 7) * t)
-        e = e.replace(f, stand_in)
-    return e.doit()
+        return exprs
+    stand_ins = [(func, stand_in(k, arity))
+                 for k, (func, arity) in enumerate(undefined[n] for n in sorted(undefined))]
+    concrete = []
+    for e in exprs:
+        e = derivatives_as_subs(e)
+        for func, replacement in stand_ins:
+            e = e.replace(func, replacement)
+        concrete.append(e.doit())
+    return tuple(concrete)
 
 
 SCALES = (1, 3, 10, 100)
@@ -71,11 +114,11 @@ def equivalent(a: sp.Expr, b: sp.Expr, domain: sp.Expr | None = None) -> Verdict
     a, b = sp.sympify(a).doit(), sp.sympify(b).doit()
     if a == b or (a - b) == 0:
         return Verdict(True, "symbolic")
-    if not has_large_powers(a) and not has_large_powers(b) and _cancels(a - b):
+    if suits_polynomial_algorithms(a - b) and _cancels(a - b):
         return Verdict(True, "symbolic")
-    verdict = _numeric(_concrete(a), _concrete(b),
-                       _concrete(sp.sympify(domain).doit()) if domain is not None else None)
-    if (verdict.method == "inconclusive" and not has_large_powers(a - b)
+    domain = sp.sympify(domain).doit() if domain is not None else sp.Integer(0)
+    verdict = _numeric(*_concrete(a, b, domain))
+    if (verdict.method == "inconclusive" and suits_polynomial_algorithms(a - b)
             and _simplifies_to_zero(a - b)):
         return Verdict(True, "symbolic")
     return verdict
@@ -102,12 +145,12 @@ def _numeric(a, b, domain=None) -> Verdict:
     rng = random.Random(20261123)
     agreed = 0
     for point in _points(symbols, rng):
-        if domain is not None and _value(domain, point) is None:
+        if domain is not None and value_at(domain, point) is None:
             continue
-        va, vb = _value(a, point), _value(b, point)
+        va, vb = value_at(a, point), value_at(b, point)
         if va is None or vb is None:
             continue
-        if abs(va - vb) > TOLERANCE * (1 + abs(va)):
+        if abs(va - vb) > TOLERANCE_MP * (1 + abs(va)):
             where = ", ".join(f"{s}={v}" for s, v in point.items())
             return Verdict(False, "numeric", f"at {where}: {va} vs {vb}")
         agreed += 1
@@ -121,17 +164,9 @@ def _numeric(a, b, domain=None) -> Verdict:
 
 
 def _value(e, point):
-    """e at the point as a real mpmath-backed Float, or None where undefined or not real."""
-    try:
-        v = e.evalf(DIGITS, subs=point)
-    except (ZeroDivisionError, ValueError, TypeError, OverflowError, RecursionError):
-        return None
-    if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not v.is_number:
-        return None
-    re, im = v.as_real_imag()
-    if not re.is_Number or abs(im) > TOLERANCE * (1 + abs(re)):
-        return None
-    return re
+    """e at the point as a real SymPy Float, or None where undefined or not real."""
+    value = value_at(e, point)
+    return None if value is None else sp.Float(value, DIGITS)
 
 
 def check_step(step: Step, names: dict[sp.Symbol, sp.Expr]) -> Check | None:
