@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .limits import current_phase, phase, time_limit
+from .pictures import PICTURE_OPTIONS, picture_options, render_requested
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -34,6 +35,10 @@ Examples:
   derive "ln(x)/x" --at x=1               also the value at a point
   derive "tan(x)" --format latex --standalone -o tan.tex
   echo "sqrt(1 - x^2)" | derive -         read the expression from standard input
+  derive "sin(x + x^2)" --graph --plot --format latex --standalone -o s.tex
+                                          the computation graph (TikZ) and a plot of f and f′
+  derive "x^2 e^(-x)" --plot --range -1,4 --plot-file plot.png   the plot as an image
+  derive "sin(x + x^2)" --format dot      the computation graph for Graphviz
 """
 
 
@@ -82,8 +87,10 @@ def main():
 @click.option("--style", type=click.Choice(["method", "compact"]), default="method",
               show_default=True, help="method: intermediate variables and the chain rule; "
               "compact: the classical rule-by-rule solution.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "latex", "json"]),
-              default="text", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "latex", "json", "dot",
+                                                   "svg"]),
+              default="text", show_default=True,
+              help="Output format (dot, svg: the computation graph alone, see --graph).")
 @click.option("--standalone", is_flag=True, help="With --format latex: a complete document.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="Your own templates, used before the ones that ship with derive.")
@@ -92,9 +99,26 @@ def main():
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
               show_default=True, metavar="SECONDS",
               help="Time limit for the whole derivation (exit code 4 when exceeded).")
+@click.option("--mode", type=click.Choice(["symbolic", "forward", "reverse"]), default="symbolic",
+              show_default=True, help="symbolic: the worked solution; forward or reverse: "
+              "automatic differentiation, the evaluation trace with its tangent or adjoint sweep "
+              "(--vars orders the inputs).")
+@click.option("--seed-input", metavar="VAR",
+              help="With --mode forward: the one input to seed (default: one pass per input).")
+@click.option("--names", type=click.Choice(["trace", "letters"]), default=None,
+              help="With --mode forward or reverse: v₋₁, v₀, v₁ … (trace, the default) or the "
+              "inputs' own names and u, v, w … (letters).")
+@picture_options
 def solve(expression, wrt, gradient, jacobian, hessian, variables, where, order, at, style, fmt,
-          standalone, templates, output, timeout):
+          standalone, templates, output, timeout, mode="symbolic", seed_input=None, names=None):
     """Differentiate EXPRESSION (use - to read it from standard input)."""
+    if mode != "symbolic" or seed_input or names:
+        flags = (("--wrt", wrt), ("--gradient", gradient), ("--jacobian", jacobian),
+                 ("--hessian", hessian), ("--where", where), ("--order", order != 1),
+                 ("--style", style != "method"), ("--standalone", standalone and fmt != "latex"))
+        _trace(expression, mode, at, seed_input, names, variables, fmt, standalone, templates,
+               output, timeout, [flag for flag, given in flags if given])
+        return
     kinds = [k for k, asked in (("gradient", gradient), ("jacobian", jacobian),
                                 ("hessian", hessian)) if asked]
     if len(kinds) > 1:
@@ -103,6 +127,28 @@ def solve(expression, wrt, gradient, jacobian, hessian, variables, where, order,
     with time_limit(timeout, lambda: _too_slow(timeout)):
         _solve(expression, wrt, kind, variables, where, order, at, style, fmt, standalone,
                templates, output)
+
+
+def _trace(expression, mode, at, seed_input, names, variables, fmt, standalone, templates,
+           output, timeout, clashing):
+    """--mode forward/reverse: the evaluation trace instead of the worked solution."""
+    if mode == "symbolic":
+        raise click.UsageError("--seed-input and --names go with --mode forward or reverse")
+    clashing += [f"--{name.replace('_', '-')}" for name, value in
+                 click.get_current_context().meta.get(PICTURE_OPTIONS, {}).items() if value]
+    if clashing:
+        raise click.UsageError(f"{clashing[0]} does not go with --mode {mode}")
+    from .traces import trace_document
+    with time_limit(timeout, lambda: _too_slow(timeout)):
+        document = trace_document(sys.stdin.read().strip() if expression == "-" else expression,
+                                  mode, at=at, seed=seed_input, names=names,
+                                  variables=variables, fmt=fmt, standalone=standalone,
+                                  templates=templates)
+    write_output(document.text, output)
+    if not document.verified:
+        failed = document.trace.failed_checks[0]
+        raise _Failure(3, f"a line of the trace failed its check ({failed.rule}: "
+                          f"{failed.detail}); this is a bug in derive, please report it")
 
 
 def _too_slow(timeout):
@@ -133,7 +179,8 @@ def _solve(expression, wrt, kind, variables, where, order, at, style, fmt, stand
                                      (wrt[0] if wrt else None), order=order, style=style,
                                      at=at, where=where)
     with phase("rendering"):
-        out = solution.render(fmt, standalone=standalone, templates=templates)
+        out = render_requested(solution, fmt, standalone=standalone, templates=templates,
+                               output=output)
     write_output(out, output)
     if not solution.verified:
         failed = solution.failed_checks[0]
@@ -179,8 +226,8 @@ def run(args=None) -> int:
     from .render import RenderError
 
     try:
-        main.main(args=args, prog_name="derive", standalone_mode=False)
-        return 0
+        code = main.main(args=args, prog_name="derive", standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as problem:  # one line, like every other error
@@ -213,3 +260,11 @@ def _indent(caret: str) -> str:
 
 def entry_point() -> None:
     sys.exit(run())
+
+
+def _add_check_command() -> None:
+    from . import check_command  # imports click only; the checker loads when it runs
+    main.add_command(check_command.check)
+
+
+_add_check_command()
