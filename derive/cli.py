@@ -108,10 +108,25 @@ def main():
 @click.option("--names", type=click.Choice(["trace", "letters"]), default=None,
               help="With --mode forward or reverse: v₋₁, v₀, v₁ … (trace, the default) or the "
               "inputs' own names and u, v, w … (letters).")
+@click.option("--shape", "shapes", multiple=True, metavar="NAME=DIMS",
+              help="Declare a vector (x=n) or a matrix (A=m,n), repeatable: matrix calculus by "
+              "the index method, in numerator layout.")
 @picture_options
 def solve(expression, wrt, gradient, jacobian, hessian, variables, where, order, at, style, fmt,
-          standalone, templates, output, timeout, mode="symbolic", seed_input=None, names=None):
+          standalone, templates, output, timeout, mode="symbolic", seed_input=None, names=None,
+          shapes=()):
     """Differentiate EXPRESSION (use - to read it from standard input)."""
+    if shapes:
+        from .matrices import matrix_document
+        with time_limit(timeout, lambda: _too_slow(timeout)):
+            document = matrix_document(sys.stdin.read().strip() if expression == "-" else
+                                       expression, wrt, shapes, fmt=fmt, standalone=standalone,
+                                       templates=templates)
+        write_output(document.text, output)
+        if not document.verified:
+            raise _Failure(3, "a matrix derivative disagrees with its entries computed one by "
+                              "one; this is a bug in derive, please report it with the input")
+        return
     if mode != "symbolic" or seed_input or names:
         flags = (("--wrt", wrt), ("--gradient", gradient), ("--jacobian", jacobian),
                  ("--hessian", hessian), ("--where", where), ("--order", order != 1),
@@ -200,6 +215,9 @@ def write_output(text: str, path: str | None) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -268,3 +286,12 @@ def _add_check_command() -> None:
 
 
 _add_check_command()
+
+
+def _add_sheet_commands() -> None:
+    from . import sheet_command  # `derive sheet` and `derive problems`
+    main.add_command(sheet_command.sheet)
+    main.add_command(sheet_command.problems)
+
+
+_add_sheet_commands()

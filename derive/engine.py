@@ -107,9 +107,9 @@ def user_graph(expression: sp.Expr, definitions, wrt: sp.Symbol) -> Graph:
     expression the output; a definition's arguments are the names and ``wrt`` it uses."""
     names = [n for n, _ in definitions]
     expanded = expand_definitions(definitions)
-    output = sp.Symbol(next(n for n in OUTPUT_NAMES
-                            if n not in {s.name for s in expression.free_symbols} | {
-                                m.name for m in names}), real=True)
+    taken = {s.name for s in expression.free_symbols} | {m.name for m in names} | {
+        s.name for value in expanded.values() for s in value.free_symbols}
+    output = sp.Symbol(next(n for n in OUTPUT_NAMES if n not in taken), real=True)
     variables = set(names) | {wrt}
     nodes = [Intermediate(name, definition, expanded[name], arguments_of(definition, variables))
              for name, definition in definitions]

@@ -1,0 +1,422 @@
+"""Problem sheets: problems drawn from banks, reproducibly, each with its worked and checked
+solution.
+
+Drawing.  Every random choice comes from ``random.Random`` seeded with text built from the
+sheet's seed (``"derive sheet 42: variant 1"``): Python seeds from text through SHA-512, so
+the same seed gives the same sheet on every machine and run (no ``hash()``, no set order).
+The templates of a sheet are chosen once; each variant draws its own parameters for them, so
+the versions of a sheet have the same shape and different numbers.
+
+Well-posed problems.  A draw is put back and drawn again when it
+
+* divides by zero, or writes a coefficient 0 or 1, an exponent 0 or 1, or a term 0 (a
+  template's parameters met an unlucky value),
+* is the same problem as another one on the sheet (or, where the template allows, as the
+  same problem of an earlier variant),
+* has a derivative that is identically 0, or a gradient or Jacobian with a zero row or
+  column (the function does not use one of its variables),
+* has too few real values for its answer to be checked, or is undefined at its point.
+
+Every answer is checked against SymPy (``Solution.verified``); an answer that fails its check
+is a bug in derive, raised as ``VerificationError``, never printed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence, Union
+
+import sympy as sp
+
+from . import api
+from .banks import (Bank, Filled, Read, Template, Value, format_value, ill_posed,
+                    read_filled, template_error)
+from .engine import in_inputs
+from .errors import InputError, TimeLimitExceeded, VerificationError
+from .limits import time_limit
+from .multivariable import ArraySolution
+from .parsing import ParseError
+from .steps import Solution
+
+MAX_DRAWS = 60               # draws of one template before it is declared unusable
+PREFER_NEW_DRAWS = 40        # draws spent looking for a problem no earlier variant has
+PROBLEM_SECONDS = 30.0       # time to work one problem
+MAX_COUNT = 200
+MAX_VARIANTS = 26
+PARTS = ("problems", "answers", "solutions")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a sheet: the template, the values drawn for it, the filled-in text and
+    its worked, checked solution."""
+
+    number: int
+    template: Template
+    values: tuple[tuple[str, Value], ...]
+    filled: Filled
+    solution: Union[Solution, ArraySolution]
+    key: str
+    functions: tuple[sp.Expr, ...] = ()   # as written, in the intermediates if it has any
+
+    @property
+    def kind(self) -> str:
+        return self.template.kind
+
+    @property
+    def prompt(self) -> str:
+        return self.filled.prompt
+
+    @property
+    def difficulty(self) -> int:
+        return self.template.difficulty
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self.template.tags
+
+    @property
+    def bank(self) -> str:
+        return self.template.bank
+
+    @property
+    def is_array(self) -> bool:
+        return isinstance(self.solution, ArraySolution)
+
+    @property
+    def verified(self) -> bool:
+        return self.solution.verified
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One version of a sheet (A, B, …)."""
+
+    label: str
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A problem sheet: its metadata and one or more variants of the same problems."""
+
+    title: str
+    seed: int
+    variants: tuple[Variant, ...]
+    banks: tuple[Bank, ...]
+    course: str = ""
+    date: str = ""
+    author: str = ""
+    instructions: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.variants[0].problems)
+
+    @property
+    def problems(self):
+        for variant in self.variants:
+            yield from variant.problems
+
+
+# ------------------------------------------------------------------------------------------
+# Choosing templates
+# ------------------------------------------------------------------------------------------
+def difficulty_range(text: Optional[str]) -> Optional[tuple[int, int]]:
+    """``"2"`` → (2, 2); ``"1-2"`` → (1, 2); None → any difficulty."""
+    if text is None or str(text).strip() == "":
+        return None
+    parts = str(text).replace(" ", "").split("-")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) not in (1, 2) or not all(1 <= n <= 3 for n in numbers):
+        raise InputError(f"difficulty {text!r}: give 1, 2 or 3, or a range such as 1-2")
+    low, high = numbers[0], numbers[-1]
+    if low > high:
+        raise InputError(f"difficulty {text!r}: the range goes from low to high, such as 1-2")
+    return low, high
+
+
+def matches(template: Template, difficulty, topics) -> bool:
+    if difficulty and not difficulty[0] <= template.difficulty <= difficulty[1]:
+        return False
+    if topics:
+        wanted = {t.lower() for t in topics}
+        return any(tag.lower() in wanted for tag in template.tags)
+    return True
+
+
+def choose_templates(banks: Sequence[Bank], count: int, difficulty, topics, rng) -> list[Template]:
+    """``count`` templates shared as evenly as possible among the banks that have matching
+    ones; within a bank, distinct templates until every one is used, easier ones first."""
+    pools = [[t for t in bank.templates if matches(t, difficulty, topics)] for bank in banks]
+    pools = [pool for pool in pools if pool]
+    if not pools:
+        wanted = []
+        if difficulty:
+            wanted.append("difficulty " + (str(difficulty[0]) if difficulty[0] == difficulty[1]
+                                           else f"{difficulty[0]}-{difficulty[1]}"))
+        if topics:
+            wanted.append("topic " + " or ".join(topics))
+        names = ", ".join(b.name for b in banks)
+        raise InputError(f"no problem in {names} has {' and '.join(wanted) or 'templates'}; "
+                         "`derive problems` lists the banks and their topics")
+    quotas = [count // len(pools)] * len(pools)
+    for i in sorted(rng.sample(range(len(pools)), count % len(pools))):
+        quotas[i] += 1
+    chosen = []
+    for pool, quota in zip(pools, quotas):
+        picks: list[Template] = []
+        while len(picks) < quota:
+            batch = list(pool)
+            rng.shuffle(batch)
+            picks += batch[:quota - len(picks)]
+        chosen += sorted(picks, key=lambda t: (t.difficulty, pool.index(t)))
+    return chosen
+
+
+# ------------------------------------------------------------------------------------------
+# Drawing one problem
+# ------------------------------------------------------------------------------------------
+def flaw(read: Read) -> Optional[str]:
+    """Why a read draw is not written the way a teacher would write it, or None: a factor
+    or term 0, a coefficient 1 (1·x), an exponent 0 or 1, a power of 1 or 0."""
+    expressions = list(read.functions) + [d for _, d in read.definitions]
+    for expression in expressions:
+        for node in sp.preorder_traversal(expression):
+            if isinstance(node, sp.Mul):
+                numbers = [a for a in node.args if a.is_Number]
+                if any(n == 0 for n in numbers):
+                    return "a factor 0"
+                reciprocal = any(isinstance(a, sp.Pow) and a.exp.is_negative
+                                 for a in node.args)
+                if any(n == 1 for n in numbers) and not reciprocal:
+                    return "a coefficient 1"
+            elif isinstance(node, sp.Pow):
+                if node.exp.is_Number and node.exp in (0, 1):
+                    return f"an exponent {node.exp}"
+                if node.base.is_Number and node.base in (0, 1):
+                    return f"a power of {node.base}"
+            elif isinstance(node, sp.Add) and any(a.is_Number and a == 0 for a in node.args):
+                return "a term 0"
+    return None
+
+
+def problem_key(template: Template, read: Read, filled: Filled) -> str:
+    """What makes two problems the same: the kind, the functions as read, the variables,
+    the order, the definitions and the point."""
+    parts = [template.kind, "|".join(sp.srepr(f) for f in read.functions),
+             ",".join(filled.wrt), str(filled.order), ",".join(filled.variables),
+             "|".join(f"{n}={sp.srepr(d)}" for n, d in read.definitions),
+             "" if read.point is None else ",".join(f"{k}={v}" for k, v in read.point.items())]
+    return "\n".join(parts)
+
+
+def _real_number(value: sp.Expr) -> bool:
+    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return False
+    numeric = sp.N(value)
+    return bool(numeric.is_number) and numeric.is_real is not False and \
+        abs(sp.im(numeric)) < 1e-15
+
+
+def _defined_at(read: Read) -> bool:
+    """Every function has a real value at the problem's point."""
+    try:
+        return all(_real_number(in_inputs(f, read.definitions).doit().subs(read.point))
+                   for f in read.functions)
+    except (ZeroDivisionError, TypeError, ValueError):
+        return False
+
+
+def _zero_parts(solution) -> Optional[str]:
+    """Why the answer is trivial: identically 0, or (a gradient or Jacobian) a zero row or
+    column."""
+    if isinstance(solution, Solution):
+        return "its derivative is 0" if solution.result == 0 else None
+    matrix = solution.result
+    if all(e == 0 for e in matrix):
+        return f"its {solution.kind} is 0"
+    if solution.kind in ("gradient", "jacobian"):
+        rows = [matrix.row(i) for i in range(matrix.rows)]
+        columns = [matrix.col(j) for j in range(matrix.cols)]
+        if solution.kind == "gradient":
+            columns = []
+        if any(all(e == 0 for e in line) for line in rows + columns):
+            return f"its {solution.kind} has a row or column of zeros"
+    return None
+
+
+def _work(template: Template, filled: Filled):
+    """The worked solution of a filled template, through derive's own API."""
+    options = dict(where=list(filled.where) or None, at=filled.at)
+    if template.kind in ("gradient", "jacobian", "hessian"):
+        variables = ",".join(filled.variables) or None
+        return getattr(api, template.kind)(filled.expression, variables, **options)
+    wrt = list(filled.wrt) if len(filled.wrt) > 1 else (filled.wrt[0] if filled.wrt else None)
+    return api.differentiate(filled.expression, wrt, order=filled.order, **options)
+
+
+def _shown(values) -> str:
+    return ", ".join(f"{n}={format_value(v)}" for n, v in values) or "no parameters"
+
+
+def solve_draw(template: Template, values, filled: Filled) -> Union[Solution, ArraySolution, str]:
+    """The checked solution of one draw, or the reason (text) why the draw is ill-posed."""
+    def too_slow():
+        return TimeLimitExceeded(f"{template.where_is()}: problem {template.id!r} "
+                                 f"({_shown(values)}) took more than {PROBLEM_SECONDS:g} s "
+                                 "to work")
+
+    try:
+        with time_limit(PROBLEM_SECONDS, too_slow):
+            solution = _work(template, filled)
+    except ParseError as error:
+        if ill_posed(error):
+            return "it divides by zero"
+        raise template_error(template, values, error) from None
+    except InputError as error:
+        raise InputError(f"{template.where_is()}: problem {template.id!r}: with "
+                         f"{_shown(values)}: {error}") from None
+    trivial = _zero_parts(solution)
+    if trivial:
+        return trivial
+    if not solution.verified:
+        failed = solution.failed_checks
+        if failed and all(c.method == "inconclusive" for c in failed):
+            return "its answer cannot be checked: it has too few real values"
+        first = failed[0] if failed else None
+        detail = f"{first.rule}: {first.detail or first.method}" if first else "no checks"
+        raise VerificationError(
+            f"problem {template.name} with {_shown(values)} ({filled.expression}): a step "
+            f"failed its check ({detail}); this is a bug in derive, please report it")
+    return solution
+
+
+def draw_problem(template: Template, number: int, rng: random.Random, taken: set,
+                 elsewhere: frozenset = frozenset()) -> Problem:
+    """Draw values for ``template`` until the problem is well-posed and not in ``taken``
+    (the keys of the problems already on this variant); one that is in ``elsewhere`` (the
+    same problem in earlier variants) is taken only when nothing else turns up."""
+    reasons: list[str] = []
+    fallback = None
+    for attempt in range(MAX_DRAWS):
+        values = template.draw(rng)
+        filled = template.fill(values)
+        try:
+            read = read_filled(template, filled)
+        except ParseError as error:
+            if ill_posed(error):
+                reasons.append("it divides by zero")
+                continue
+            raise template_error(template, values, error) from None
+        problem_flaw = flaw(read)
+        if problem_flaw:
+            reasons.append(f"it writes {problem_flaw}")
+            continue
+        if read.point is not None and not _defined_at(read):
+            reasons.append("it is undefined at its point")
+            continue
+        key = problem_key(template, read, filled)
+        if key in taken:
+            reasons.append("it is the same as another problem on the sheet")
+            continue
+        if key in elsewhere and attempt < PREFER_NEW_DRAWS:
+            fallback = fallback or (values, filled, key, read)
+            continue
+        outcome = solve_draw(template, values, filled)
+        if isinstance(outcome, str):
+            reasons.append(outcome)
+            continue
+        return Problem(number, template, values, filled, outcome, key, read.functions)
+    if fallback is not None:
+        values, filled, key, read = fallback
+        outcome = solve_draw(template, values, filled)
+        if not isinstance(outcome, str):
+            return Problem(number, template, values, filled, outcome, key, read.functions)
+        reasons.append(outcome)
+    common = max(sorted(set(reasons)), key=reasons.count) if reasons else "no draw"
+    raise InputError(f"{template.where_is()}: problem {template.id!r}: no well-posed draw in "
+                     f"{MAX_DRAWS} tries (most often: {common})")
+
+
+# ------------------------------------------------------------------------------------------
+# The sheet
+# ------------------------------------------------------------------------------------------
+def variant_label(index: int) -> str:
+    return chr(ord("A") + index)
+
+
+def make_sheet(banks: Sequence[Bank], *, count: int = 10, difficulty=None,
+               topics: Sequence[str] = (), seed: int = 0, variants: int = 1,
+               title: str = "Derivatives", course: str = "", date: str = "", author: str = "",
+               instructions: str = "",
+               progress: Optional[Callable[[Problem], None]] = None) -> Sheet:
+    """A sheet of ``count`` problems from ``banks`` in ``variants`` versions.
+
+    ``difficulty`` is None or (low, high); ``topics`` keeps templates with one of these tags.
+    ``progress`` is called after each problem is drawn and worked.
+    """
+    if not 1 <= count <= MAX_COUNT:
+        raise InputError(f"the count must be between 1 and {MAX_COUNT}, not {count}")
+    if not 1 <= variants <= MAX_VARIANTS:
+        raise InputError(f"the number of variants must be between 1 and {MAX_VARIANTS}, "
+                         f"not {variants}")
+    if isinstance(difficulty, str):
+        difficulty = difficulty_range(difficulty)
+    templates = choose_templates(banks, count, difficulty, tuple(topics),
+                                 random.Random(f"derive sheet {seed}: choice"))
+    done: list[Variant] = []
+    for index in range(variants):
+        rng = random.Random(f"derive sheet {seed}: variant {index}")
+        problems: list[Problem] = []
+        taken: set[str] = set()
+        for number, template in enumerate(templates, start=1):
+            elsewhere = frozenset(v.problems[number - 1].key for v in done)
+            problem = draw_problem(template, number, rng, taken, elsewhere)
+            taken.add(problem.key)
+            problems.append(problem)
+            if progress is not None:
+                progress(problem)
+        done.append(Variant(variant_label(index), tuple(problems)))
+    return Sheet(title=title, seed=seed, variants=tuple(done), banks=tuple(banks),
+                 course=course, date=date, author=author, instructions=instructions)
+
+
+# ------------------------------------------------------------------------------------------
+# Rendering
+# ------------------------------------------------------------------------------------------
+SHEET_FORMATS = ("latex", "markdown")
+
+
+def render_sheet(sheet: Sheet, fmt: str = "latex", *, parts: Sequence[str] = ("problems",),
+                 templates: Optional[str] = None) -> str:
+    """The sheet as a document: ``latex`` (a complete document: ``latex/sheet.j2`` inside
+    ``latex/sheet-document.j2``, long rows of solutions broken to fit the line) or
+    ``markdown``.  ``parts`` are the parts to include, in their fixed order: problems,
+    answers (a compact key), solutions (worked)."""
+    import jinja2
+
+    from .linebreak import fit_aligns
+    from .render import RenderError, environment
+
+    if fmt not in SHEET_FORMATS:
+        raise InputError(f"unknown sheet format {fmt!r}: choose latex or markdown")
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown or not parts:
+        raise InputError(f"a sheet has the parts {', '.join(PARTS)}")
+    chosen = tuple(p for p in PARTS if p in parts)
+    env = environment(fmt, templates)
+    try:
+        body = env.get_template(f"{fmt}/sheet.j2").render(sheet=sheet, parts=chosen).strip()
+        if fmt == "latex":
+            body = env.get_template("latex/sheet-document.j2").render(
+                body=body, sheet=sheet, parts=chosen)
+    except jinja2.TemplateError as error:
+        raise RenderError(f"template error: {error}") from error
+    if fmt == "latex":
+        body = fit_aligns(body)
+    return body.strip() + "\n"
