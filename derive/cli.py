@@ -87,10 +87,11 @@ def main():
 @click.option("--style", type=click.Choice(["method", "compact"]), default="method",
               show_default=True, help="method: intermediate variables and the chain rule; "
               "compact: the classical rule-by-rule solution.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "latex", "json", "dot",
-                                                   "svg"]),
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "latex", "json", "pdf",
+                                                   "dot", "svg"]),
               default="text", show_default=True,
-              help="Output format (dot, svg: the computation graph alone, see --graph).")
+              help="Output format (pdf: compiled with latexmk, needs -o; dot, svg: the "
+              "computation graph alone, see --graph).")
 @click.option("--standalone", is_flag=True, help="With --format latex: a complete document.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="Your own templates, used before the ones that ship with derive.")
@@ -180,6 +181,8 @@ def _solve(expression, wrt, kind, variables, where, order, at, style, fmt, stand
         expression = sys.stdin.read().strip()
     if standalone and fmt != "latex":
         raise click.UsageError("--standalone goes with --format latex")
+    if fmt == "pdf" and not output:
+        raise click.UsageError("--format pdf writes a file: give it with -o FILE.pdf")
     if kind and wrt:
         raise click.UsageError(f"--{kind} takes its variables from --vars, not --wrt")
     if variables and not kind:
@@ -194,9 +197,15 @@ def _solve(expression, wrt, kind, variables, where, order, at, style, fmt, stand
                                      (wrt[0] if wrt else None), order=order, style=style,
                                      at=at, where=where)
     with phase("rendering"):
-        out = render_requested(solution, fmt, standalone=standalone, templates=templates,
+        out = render_requested(solution, "latex" if fmt == "pdf" else fmt,
+                               standalone=standalone or fmt == "pdf", templates=templates,
                                output=output)
-    write_output(out, output)
+    if fmt == "pdf":
+        from .pdf import compile_pdf
+        with phase("compiling the PDF"):
+            compile_pdf(out, output)
+    else:
+        write_output(out, output)
     if not solution.verified:
         failed = solution.failed_checks[0]
         raise _Failure(3, f"a step failed its check ({failed.rule}: {failed.detail or failed.method}); "

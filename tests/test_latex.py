@@ -39,3 +39,18 @@ def test_fragment_has_no_document_preamble():
     tex = differentiate("x^2").render("latex")
     assert "\\documentclass" not in tex and "\\begin{document}" not in tex
     assert "Checked" in tex
+
+
+def test_single_solution_as_pdf(tmp_path, capsys):
+    _pdflatex()
+    from derive.cli import run
+    target = tmp_path / "solution.pdf"
+    assert run(["ln(sin(x^3)^2)", "--format", "pdf", "-o", str(target)]) == 0
+    assert target.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["solution.pdf"]
+
+
+def test_pdf_needs_an_output_file(capsys):
+    from derive.cli import run
+    assert run(["x^2", "--format", "pdf"]) == 2
+    assert "-o FILE.pdf" in capsys.readouterr().err
