@@ -108,8 +108,22 @@ class Check:
     detail: str = ""
 
 
+class Checked:
+    """What has ``checks``: verified when there are some and every one passed."""
+
+    checks: tuple[Check, ...]
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.checks) and all(c.passed for c in self.checks)
+
+    @property
+    def failed_checks(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if not c.passed)
+
+
 @dataclass(frozen=True)
-class Solution:
+class Solution(Checked):
     """A worked derivative: the input, the steps, the answer and its checks."""
 
     input: str
@@ -133,14 +147,6 @@ class Solution:
     @property
     def kind(self) -> str:
         return "partial" if self.partial else "derivative"
-
-    @property
-    def verified(self) -> bool:
-        return bool(self.checks) and all(c.passed for c in self.checks)
-
-    @property
-    def failed_checks(self) -> tuple[Check, ...]:
-        return tuple(c for c in self.checks if not c.passed)
 
     def render(self, fmt: str = "text", **options) -> str:
         """The solution as text, markdown, latex or json (see ``derive.render``)."""

@@ -50,7 +50,7 @@ from .local import derivative_step
 from .notation import name_text, to_latex, to_text
 from .parsing import is_vector, parse_symbol
 from .render import render_document
-from .steps import Check, Leibniz
+from .steps import Check, Checked, Leibniz
 from .verify import equivalent
 
 MODES = ("forward", "reverse")
@@ -215,7 +215,7 @@ class ReversePass:
 
 
 @dataclass(frozen=True)
-class Trace:
+class Trace(Checked):
     """A function's evaluation trace and its forward or reverse sweeps.
 
     ``jacobian``: the m×n matrix [∂yᵢ/∂xⱼ] when the passes give all of it (None when only
@@ -234,14 +234,6 @@ class Trace:
     derivatives: tuple[tuple[sp.Symbol, sp.Symbol, sp.Expr], ...]
     jacobian: Optional[sp.Matrix]
     checks: tuple[Check, ...]
-
-    @property
-    def verified(self) -> bool:
-        return bool(self.checks) and all(c.passed for c in self.checks)
-
-    @property
-    def failed_checks(self) -> tuple[Check, ...]:
-        return tuple(c for c in self.checks if not c.passed)
 
     @property
     def operations(self) -> tuple[PrimalLine, ...]:
