@@ -48,13 +48,19 @@ def _allowed(candidate, original):
     return not extra
 
 
-def _size(e):
-    """Nodes of the expression tree, with each division counted again: one fraction reads
+def _size(e, in_product: bool = False):
+    """Nodes of the expression tree, and two more for every fraction bar (a product with a
+    denominator counts one bar, however many factors stand below it): one fraction reads
     better than a fraction inside a fraction."""
-    size = 0
-    for node in sp.preorder_traversal(e):
-        size += 3 if isinstance(node, sp.Pow) and node.exp.is_negative else 1
-    return size
+    if e.is_Atom:
+        return 1
+    product = isinstance(e, sp.Mul)
+    bar = (product and any(_below_bar(f) for f in e.args)) or (_below_bar(e) and not in_product)
+    return 1 + 2 * bool(bar) + sum(_size(a, product) for a in e.args)
+
+
+def _below_bar(e) -> bool:
+    return isinstance(e, sp.Pow) and bool(e.exp.is_negative)
 
 
 TRIG_MINIMUM = 12      # size (see _size) above which trig identities are tried
@@ -68,7 +74,9 @@ def _cheap_rewritings(e):
     yield sp.factor_terms(sp.powsimp(e))
     if any(p.exp.is_negative for p in e.atoms(sp.Pow)) and suits_polynomial_algorithms(e):
         yield sp.cancel(e)
-        yield sp.together(e)
+        together = sp.together(e)
+        yield together
+        yield sp.factor_terms(together)
 
 
 def shortest_form(e: sp.Expr, budget: float | None) -> tuple[sp.Expr, bool]:
