@@ -10,6 +10,7 @@ environment has ``StrictUndefined`` (a missing value fails loudly) and the same 
 ``goal``    what a solution finds: df/dx, ∂²f/∂y∂x
 ``matrix``  a matrix: Unicode brackets in text, ``bmatrix`` in LaTeX
 ``esc``     LaTeX-escaped user text
+``mdesc``   Markdown-escaped user text (no emphasis, links, HTML or math from a title)
 ``frac`` ``times`` ``minus`` ``power``   ``a | frac(b)`` …: a/b, a·b, a − b, aⁿ as written,
             for formulas in templates (nothing is multiplied out)
 ``negative`` ``neg``   whether an expression carries a minus sign, and its negation
@@ -84,6 +85,7 @@ def environment(fmt: str, user_dir: Optional[str] = None) -> jinja2.Environment:
             else notation.leibniz_sequence_latex)(of, sequence, partial=partial),
         rule=lambda step: rule_words(env, fmt, step),
         esc=latex_escape,
+        mdesc=markdown_escape,
         pad=lambda s, width: str(s) + " " * max(0, width - len(str(s))),
         frac=lambda a, b: sp.Mul(a, sp.Pow(b, -1, evaluate=False), evaluate=False),
         times=lambda a, b: sp.Mul(a, b, evaluate=False),
@@ -111,6 +113,25 @@ def rule_words(env: jinja2.Environment, fmt: str, step: Step) -> str:
     template = env.select_template([f"{fmt}/rules/{step.rule}.j2", f"rules/{step.rule}.j2",
                                     "rules/_default.j2"])
     return template.render(step=step).strip()
+
+
+MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>$~&")
+
+
+def markdown_escape(text: str) -> str:
+    """User text shown literally in Markdown: every character Markdown, HTML or math
+    delimiters could read is backslash-escaped (``<`` and ``&`` as entities)."""
+    out = []
+    for c in str(text):
+        if c == "<":
+            out.append("&lt;")
+        elif c == "&":
+            out.append("&amp;")
+        elif c in MARKDOWN_SPECIALS:
+            out.append("\\" + c)
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def latex_escape(text: str) -> str:
