@@ -216,8 +216,8 @@ class Judge:
         if not self.stand_ins or not e.atoms(AppliedUndef):
             return e
         e = derivatives_as_subs(e)
-        for func, stand_in in self.stand_ins:
-            e = e.replace(func, stand_in)
+        for func, replacement in self.stand_ins:
+            e = e.replace(func, replacement)
         return e.doit()
 
     def equivalent(self, a: sp.Expr, b: sp.Expr):

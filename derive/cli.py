@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .limits import current_phase, phase, time_limit
-from .pictures import PICTURE_OPTIONS, picture_options, render_requested
+from .picture_options import PICTURE_OPTIONS, picture_options, render_requested
 
 DEFAULT_TIMEOUT = 10.0
 

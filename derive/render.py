@@ -32,7 +32,7 @@ import sympy as sp
 
 from . import notation
 from .cache import cache_dir
-from .steps import Leibniz, Solution, Step
+from .steps import Solution, Step
 
 FORMATS = ("text", "markdown", "latex", "json")
 MATH_FORMAT = {"text": "text", "markdown": "latex", "latex": "latex"}
