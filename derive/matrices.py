@@ -19,7 +19,11 @@ d(rᵀq) = r dq + qᵀ d(rᵀ), d‖v‖² = 2vᵀ dv, the chain rule for functi
 It is never trusted: every result is checked against the entry-by-entry derivative that SymPy
 computes from explicit matrices of symbols at small concrete sizes (two different
 instantiations, non-square where the shapes allow), and the collapsed index formula of step 3
-is checked the same way.
+is checked the same way.  (SymPy's own ``MatrixSymbol`` derivative is not used: it returns 0
+for ln det X, whose gradient is X⁻ᵀ.)
+
+The element-wise functions include relu(t) = max(0, t), whose derivative 1[t > 0] is undefined
+at t = 0; there the subgradient 0 is used (relu′(0) = 0), and the solution says so.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from .errors import InputError
 LAYOUT = "numerator"
 SUBSCRIPT = str.maketrans("0123456789+-()ijklmnprst", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎ᵢⱼₖₗₘₙₚᵣₛₜ")
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-FUNCTIONS = ("exp", "log", "ln", "sin", "cos", "tanh", "sigmoid")
+FUNCTIONS = ("exp", "log", "ln", "sin", "cos", "tanh", "sigmoid", "relu")
+MORE = ("max", "softmax", "det", "inv")
 
 # ---------------------------------------------------------------- expressions
 
@@ -113,6 +118,39 @@ class Diag:
     arg: object
 
 
+@dataclass(frozen=True)
+class Had:
+    """The element-wise (Hadamard) product u ⊙ v of two arrays of one shape."""
+
+    left: object
+    right: object
+
+
+@dataclass(frozen=True)
+class HDiv:
+    """The element-wise quotient u ⊘ v (``u ./ v``)."""
+
+    left: object
+    right: object
+
+
+@dataclass(frozen=True)
+class Softmax:
+    """s(z)ᵢ = exp(zᵢ)/Σₖ exp(zₖ), a vector function that is not element-wise."""
+
+    arg: object
+
+
+@dataclass(frozen=True)
+class Det:
+    arg: object
+
+
+@dataclass(frozen=True)
+class Inv:
+    arg: object
+
+
 def shape(e) -> tuple:
     """(rows, cols) of an expression; InputError when the shapes do not fit."""
     if isinstance(e, Var):
@@ -128,6 +166,24 @@ def shape(e) -> tuple:
         return (c, r)
     if isinstance(e, (Neg, Func)):
         return shape(e.arg)
+    if isinstance(e, (Had, HDiv)):
+        a, b = shape(e.left), shape(e.right)
+        if a != b:
+            sym = "⊙" if isinstance(e, Had) else "⊘"
+            raise InputError(f"{to_text(e.left)} {sym} {to_text(e.right)} needs one shape on both "
+                             f"sides, but they are {'×'.join(a)} and {'×'.join(b)}")
+        return a
+    if isinstance(e, Softmax):
+        r, c = shape(e.arg)
+        if c != "1":
+            raise InputError(f"softmax needs a vector, but {to_text(e.arg)} is {r}×{c}")
+        return (r, c)
+    if isinstance(e, (Det, Inv)):
+        r, c = shape(e.arg)
+        if r != c:
+            name = "det" if isinstance(e, Det) else "the inverse"
+            raise InputError(f"{name} needs a square matrix, but {to_text(e.arg)} is {r}×{c}")
+        return ("1", "1") if isinstance(e, Det) else (r, c)
     if isinstance(e, Diag):
         return (shape(e.arg)[0],) * 2
     if isinstance(e, (Norm2, Tr)):
@@ -151,7 +207,7 @@ def shape(e) -> tuple:
         return shapes[0]
     if isinstance(e, Prod):
         current = shape(e.factors[0])
-        for prev, f in zip(e.factors, e.factors[1:]):
+        for k, f in enumerate(e.factors[1:], start=1):
             s = shape(f)
             if current[1] == s[0]:
                 current = (current[0], s[1])
@@ -160,7 +216,7 @@ def shape(e) -> tuple:
             elif s == ("1", "1"):
                 pass
             else:
-                raise InputError(f"cannot multiply {to_text(Prod(e.factors[:e.factors.index(f)]))}"
+                raise InputError(f"cannot multiply {to_text(_product(e.factors[:k]))}"
                                  f" ({'×'.join(current)}) by {to_text(f)} ({'×'.join(s)}): "
                                  "the inner sizes differ")
         return current
@@ -180,13 +236,15 @@ def depends(e, x: Var) -> bool:
     for attr in ("factors", "terms"):
         if hasattr(e, attr):
             return any(depends(f, x) for f in getattr(e, attr))
+    if isinstance(e, (Had, HDiv)):
+        return depends(e.left, x) or depends(e.right, x)
     return False
 
 # ---------------------------------------------------------------- parsing
 
 
 TOKEN = re.compile(r"\s*(?:(?P<num>\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*)|(?P<tr>\^\s*T(?![A-Za-z0-9_]))"
-                   r"|(?P<op>\|\||\^|'|\(|\)|\+|-|−|\*|·|,))")
+                   r"|(?P<op>\|\||\.\*|\./|⊙|⊘|\^|'|\(|\)|\+|-|−|\*|·|/|,))")
 
 
 def _tokens(text: str) -> list:
@@ -206,8 +264,10 @@ def _tokens(text: str) -> list:
 
 class _Parser:
     """expr := term (± term)*; term := unary ((*|·|juxtaposition) unary)*;
-    unary := − unary | postfix; postfix := atom (^T | ' | ^N)*;
-    atom := N | NAME | f(expr) | (expr) | ||expr||"""
+    unary := − unary | postfix; postfix := atom (^T | ' | ^N | ^-1)*;
+    atom := N | NAME | f(expr) | max(0, expr) | (expr) | ||expr||.
+    ``u .* v`` / ``u ⊙ v`` and ``u ./ v`` / ``u ⊘ v`` are element-wise, ``p / N`` divides by a
+    whole number; all three bind like a product, to the left."""
 
     def __init__(self, text: str, shapes: dict):
         self.text, self.shapes, self.toks, self.i, self.norm = text, shapes, _tokens(text), 0, 0
@@ -253,6 +313,22 @@ class _Parser:
                 self.take()
                 right = self.unary()
                 factors = [T(_product(factors)), right]
+            elif value in (".*", "⊙", "./", "⊘"):
+                self.take()
+                node = Had if value in (".*", "⊙") else HDiv
+                factors = [node(_product(factors), self.unary())]
+            elif value == "/":
+                self.take()
+                kind, number, col = self.take()
+                if kind != "num" or int(number) == 0:
+                    raise InputError(f"expected a nonzero whole number after / at column "
+                                     f"{col + 1} of {self.text!r} (write u ./ v to divide "
+                                     "entry by entry)")
+                left = _product(factors)
+                if isinstance(left, Num):
+                    factors = [Num(_number(sp.Rational(left.value, int(number))))]
+                else:
+                    factors = [Num(sp.Rational(1, int(number))), left]
             elif value == "*":
                 self.take()
                 factors.append(self.unary())
@@ -277,6 +353,14 @@ class _Parser:
                 e = T(e)
             elif value == "^":
                 self.take()
+                if self.peek()[1] == "−":
+                    self.take()
+                    kind, value, col = self.take()
+                    if value != "1" or isinstance(e, _NormBox):
+                        raise InputError(f"only the inverse ^-1 is supported, at column "
+                                         f"{col + 1} of {self.text!r}")
+                    e = Inv(e)
+                    continue
                 kind, value, col = self.take()
                 if kind != "num":
                     raise InputError(f"expected a whole-number power or T at column {col + 1} "
@@ -298,16 +382,25 @@ class _Parser:
         if kind == "num":
             return Num(int(value))
         if kind == "name":
-            if value in FUNCTIONS + ("tr", "sum") and self.peek()[1] == "(":
+            if value in FUNCTIONS + ("tr", "sum") + MORE and self.peek()[1] == "(":
                 self.take("(")
+                if value == "max":
+                    zero = self.take()
+                    if zero[1] != "0":
+                        raise InputError("max is supported as max(0, …), the ReLU")
+                    self.take(",")
                 arg = self.expr()
                 self.take(")")
+                if value == "max":
+                    return Func("relu", arg)
+                if value in MORE:
+                    return {"softmax": Softmax, "det": Det, "inv": Inv}[value](arg)
                 if value == "tr":
                     return Tr(arg)
                 if value == "sum":
                     return Prod((T(_ones(shape(arg)[0])), arg))
                 return Func("log" if value == "ln" else value, arg)
-            if value in ("tr", "sum") + FUNCTIONS:
+            if value in ("tr", "sum") + FUNCTIONS + MORE:
                 raise InputError(f"{value} needs parentheses: {value}(…)")
             return Var(value, self.shapes.get(value, ("1", "1")))
         if value == "(":
@@ -402,7 +495,7 @@ def simplify(e):
         if out_shape != ("1", "1") and all(is_scalar(f) for f in factors):
             factors.append(Identity(out_shape[0]))
         if coeff != 1:
-            factors.insert(0, Num(coeff))
+            factors.insert(0, Num(_number(coeff)))
         if not factors:
             result = Identity(out_shape[0]) if out_shape[0] != "1" else Num(1)
         else:
@@ -419,11 +512,19 @@ def simplify(e):
         if len(terms) == 1:
             return terms[0]
         return _factor_left(terms)
-    if isinstance(e, (Func, Diag, Norm2, Tr)):
+    if isinstance(e, (Func, Diag, Norm2, Tr, Softmax, Det, Inv)):
         return type(e)(**{**e.__dict__, "arg": simplify(e.arg)})
+    if isinstance(e, (Had, HDiv)):
+        return type(e)(simplify(e.left), simplify(e.right))
     if isinstance(e, Pow):
         return Pow(simplify(e.base), e.exp)
     return e
+
+
+def _number(value):
+    """An int when whole, else the exact fraction."""
+    value = sp.Rational(value)
+    return int(value) if value.q == 1 else value
 
 
 def _factor_left(terms):
@@ -443,7 +544,7 @@ def _factor_left(terms):
     for core, c in zip(cores, coeffs):
         if c == 0:
             continue
-        term = core if abs(c) == 1 else simplify(Prod((Num(abs(c)), core)))
+        term = core if abs(c) == 1 else simplify(Prod((Num(_number(abs(c))), core)))
         merged.append(Neg(term) if c < 0 else term)
     if not merged:
         return Zero(shape(terms[0]))
@@ -457,6 +558,83 @@ def _factor_left(terms):
             rests = [_product(t.factors[1:]) for t in merged]
             return simplify(Prod((first, Add(tuple(rests)))))
     return Add(tuple(merged))
+
+
+def collect_scalars(e):
+    """Σ cᵢ M = (Σ cᵢ) M: terms that share their matrix part M and differ in scalar
+    coefficients are added as scalars, e.g. −(y(1 − σ)xᵀ − (1 − y)σxᵀ) = (σ − y)xᵀ.
+    Anything else is returned unchanged."""
+    signed = []
+
+    def flatten(t, sign):
+        if isinstance(t, Neg):
+            flatten(t.arg, -sign)
+        elif isinstance(t, Add):
+            for u in t.terms:
+                flatten(u, sign)
+        else:
+            signed.append((sign, t))
+    flatten(e, 1)
+    if len(signed) < 2 or is_scalar(e):
+        return e
+    tails, coeffs = [], []
+    for sign, t in signed:
+        factors = t.factors if isinstance(t, Prod) else (t,)
+        tails.append(_product(tuple(f for f in factors if not is_scalar(f)))
+                     if any(not is_scalar(f) for f in factors) else None)
+        coeffs.append((sign, [f for f in factors if is_scalar(f)]))
+    if tails[0] is None or any(t != tails[0] for t in tails):
+        return e
+    atoms = []
+    try:
+        total = sp.expand(sp.Add(*[sign * sp.Mul(*[_scalar_to_sympy(f, atoms) for f in fs])
+                                   for sign, fs in coeffs]))
+        coefficient = _scalar_from_sympy(total, atoms)
+    except ValueError:
+        return e
+    if isinstance(coefficient, Zero):
+        return Zero(shape(e))
+    return simplify(Prod((coefficient, tails[0])))
+
+
+def _scalar_to_sympy(e, atoms):
+    if isinstance(e, Num):
+        return sp.Rational(e.value)
+    if isinstance(e, Neg):
+        return -_scalar_to_sympy(e.arg, atoms)
+    if isinstance(e, Add):
+        return sp.Add(*[_scalar_to_sympy(t, atoms) for t in e.terms])
+    if isinstance(e, Prod) and all(is_scalar(f) for f in e.factors):
+        return sp.Mul(*[_scalar_to_sympy(f, atoms) for f in e.factors])
+    if isinstance(e, Pow):
+        return _scalar_to_sympy(e.base, atoms) ** e.exp
+    if e not in atoms:
+        atoms.append(e)
+    return sp.Symbol(f"_a{atoms.index(e)}")
+
+
+def _scalar_from_sympy(expr, atoms):
+    if expr == 0:
+        return Zero(("1", "1"))
+    if isinstance(expr, sp.Symbol):
+        return atoms[int(expr.name[2:])]
+    if expr.is_Integer:
+        return Num(int(expr)) if expr >= 0 else Neg(Num(int(-expr)))
+    if isinstance(expr, sp.Add):
+        terms = sorted(sp.Add.make_args(expr), key=lambda t: (t.could_extract_minus_sign(),
+                                                              sp.default_sort_key(t)))
+        parts = [_scalar_from_sympy(t, atoms) for t in terms]
+        return Add(tuple(parts))
+    if isinstance(expr, sp.Mul):
+        c, rest = expr.as_coeff_Mul()
+        if not c.is_Integer:
+            raise ValueError(expr)
+        body = [_scalar_from_sympy(f, atoms) for f in sp.Mul.make_args(rest)]
+        core = _product(tuple(([Num(abs(int(c)))] if abs(c) != 1 else []) + body))
+        return Neg(core) if c < 0 else core
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer and expr.exp > 0:
+        return Pow(_scalar_from_sympy(expr.base, atoms), int(expr.exp))
+    raise ValueError(expr)
 
 
 # ---------------------------------------------------------------- differentiation
@@ -506,10 +684,28 @@ def jacobian(e, x: Var):
     if isinstance(e, Pow):
         return Prod((Num(e.exp), Pow(e.base, e.exp - 1) if e.exp != 2 else e.base,
                      jacobian(e.base, x)))
+    if isinstance(e, Func) and e.name == "log" and _is_sigmoid(e.arg):
+        # d ln σ(u) = (1 − σ(u)) du
+        return Prod((Add((Num(1), Neg(e.arg))), jacobian(e.arg.arg, x)))
+    if isinstance(e, Func) and e.name == "log" and _one_minus_sigmoid(e.arg):
+        # d ln(1 − σ(u)) = −σ(u) du
+        s = e.arg.terms[1].arg
+        return Prod((Neg(s), jacobian(s.arg, x)))
     if isinstance(e, Func):
         inner = jacobian(e.arg, x)
         outer = _derivative_function(e)
         return Prod((outer if is_scalar(e.arg) else Diag(outer), inner))
+    if isinstance(e, Had):
+        # d(u ⊙ v) = diag(v) du + diag(u) dv
+        return Add((Prod((Diag(e.right), jacobian(e.left, x))),
+                    Prod((Diag(e.left), jacobian(e.right, x)))))
+    if isinstance(e, HDiv):
+        # d(u ⊘ v) = diag(v)⁻¹ (du − diag(u ⊘ v) dv)
+        return Prod((Inv(Diag(e.right)), Add((jacobian(e.left, x),
+                                              Neg(Prod((Diag(e), jacobian(e.right, x))))))))
+    if isinstance(e, Softmax):
+        # ∂sᵢ/∂zⱼ = sᵢδᵢⱼ − sᵢsⱼ: ds = (diag(s) − s sᵀ) dz
+        return Prod((Add((Diag(e), Neg(Prod((e, T(e)))))), jacobian(e.arg, x)))
     if isinstance(e, Tr):
         return jacobian(e.arg, x)
     if isinstance(e, Prod):
@@ -526,11 +722,29 @@ def jacobian(e, x: Var):
     raise _unsupported(e, x)
 
 
+def _is_sigmoid(e) -> bool:
+    return isinstance(e, Func) and e.name == "sigmoid" and not e.prime and is_scalar(e)
+
+
+def _one_minus_sigmoid(e) -> bool:
+    return isinstance(e, Add) and len(e.terms) == 2 and e.terms[0] == Num(1) \
+        and isinstance(e.terms[1], Neg) and _is_sigmoid(e.terms[1].arg)
+
+
 def _derivative_function(e: Func):
-    """f′(u): exp′ = exp, sin′ = cos, cos′ = −sin; for a scalar u also σ′ = σ(1 − σ),
-    tanh′ = 1 − tanh², ln′(u) = u⁻¹; otherwise f′ entry by entry."""
+    """f′(u): exp′ = exp, sin′ = cos, cos′ = −sin, σ′ = σ(1 − σ), tanh′ = 1 − tanh²
+    (entry by entry for a vector: σ(u) ⊙ (𝟏 − σ(u)), 𝟏 − tanh(u) ⊙ tanh(u)), ln′(u) = u⁻¹,
+    relu′(u) = 1[u > 0].  relu(t) = max(0, t) has no derivative at t = 0; there we take the
+    subgradient 0 (so relu′(0) = 0, as the deep-learning libraries do)."""
     if e.name == "exp":
         return e
+    if e.name == "relu":
+        return Func("step", e.arg)
+    if not is_scalar(e.arg) and e.name in ("sigmoid", "tanh"):
+        ones = _ones(shape(e.arg)[0])
+        if e.name == "sigmoid":
+            return Had(e, Add((ones, Neg(e))))
+        return Add((ones, Neg(Had(e, e))))
     if e.name == "sin":
         return Func("cos", e.arg)
     if e.name == "cos":
@@ -556,6 +770,12 @@ def gradient_matrix(e, X: Var):
         return Add(tuple(gradient_matrix(t, X) for t in e.terms))
     if isinstance(e, Neg):
         return Neg(gradient_matrix(e.arg, X))
+    if isinstance(e, Func) and e.name == "log" and e.arg == Det(X):
+        # Jacobi: d ln det X = tr(X⁻¹ dX), so the gradient is X⁻ᵀ
+        return T(Inv(X))
+    if e == Det(X):
+        # d det X = det(X) tr(X⁻¹ dX)
+        return Prod((e, T(Inv(X))))
     if isinstance(e, Tr) and isinstance(e.arg, Add):
         return gradient_matrix(Add(tuple(Tr(t) for t in e.arg.terms)), X)
     if isinstance(e, Tr) and isinstance(e.arg, Neg):
@@ -569,6 +789,14 @@ def gradient_matrix(e, X: Var):
     factors = tuple(f for f in factors)
     hits = [k for k, f in enumerate(factors) if depends(f, X)]
     scalars = [f for f in factors if is_scalar(f)]
+    if len(hits) == 1 and factors[hits[0]] == Inv(X) and not any(depends(f, X) for f in scalars):
+        # d tr(P X⁻¹ Q) = −tr(P X⁻¹ dX X⁻¹ Q) = −tr(X⁻¹QPX⁻¹ dX): the gradient is
+        # −(X⁻¹QPX⁻¹)ᵀ = −X⁻ᵀPᵀQᵀX⁻ᵀ
+        k = hits[0]
+        p = [f for f in factors[:k] if not is_scalar(f)]
+        q = [f for f in factors[k + 1:] if not is_scalar(f)]
+        core = [T(f) for f in reversed(p)] + [T(f) for f in reversed(q)]
+        return Neg(Prod(tuple(scalars) + (T(Inv(X)),) + tuple(core) + (T(Inv(X)),)))
     if hits and all(factors[k] in (X, T(X)) for k in hits) \
             and not any(depends(f, X) for f in scalars):
         # product rule: one occurrence of X at a time, the others held constant
@@ -576,7 +804,8 @@ def gradient_matrix(e, X: Var):
         for k in hits:
             p = [f for f in factors[:k] if not is_scalar(f)]
             q = [f for f in factors[k + 1:] if not is_scalar(f)]
-            core = [T(f) for f in p] + [T(f) for f in q] if factors[k] == X else q + p
+            core = [T(f) for f in reversed(p)] + [T(f) for f in reversed(q)] \
+                if factors[k] == X else q + p
             parts.append(Prod(tuple(scalars) + tuple(core or [Identity(X.shape[0])])))
         return parts[0] if len(parts) == 1 else Add(tuple(parts))
     raise _unsupported(e, X)
@@ -587,8 +816,12 @@ def gradient_matrix(e, X: Var):
 def _needs_parens(e, inside):
     if isinstance(e, (Add,)):
         return True
-    if isinstance(e, Neg):
+    if isinstance(e, (Had, HDiv)):
         return inside in ("prod", "post")
+    if isinstance(e, Num) and not isinstance(e.value, int):
+        return inside in ("prod", "post")
+    if isinstance(e, Neg):
+        return inside in ("prod", "post", "sum")
     if isinstance(e, Prod):
         return inside == "post"
     return False
@@ -602,9 +835,9 @@ def _wrap(e, inside, fmt):
 
 
 FUNC_TEXT = {"sigmoid": "σ", "exp": "exp", "log": "ln", "sin": "sin", "cos": "cos",
-             "tanh": "tanh"}
+             "tanh": "tanh", "relu": "relu"}
 FUNC_LATEX = {"sigmoid": r"\sigma", "exp": r"\exp", "log": r"\ln", "sin": r"\sin",
-              "cos": r"\cos", "tanh": r"\tanh"}
+              "cos": r"\cos", "tanh": r"\tanh", "relu": r"\operatorname{relu}"}
 
 
 def _show(e, fmt):
@@ -618,9 +851,28 @@ def _show(e, fmt):
             return r"\mathbf{" + name + "}"
         return name
     if isinstance(e, Num):
-        return str(e.value)
+        if isinstance(e.value, int):
+            return str(e.value)
+        v = sp.Rational(e.value)
+        return rf"\frac{{{v.p}}}{{{v.q}}}" if latex else f"{v.p}/{v.q}"
     if isinstance(e, Identity):
         return "I"
+    if isinstance(e, Inv):
+        return _wrap(e.arg, "post", fmt) + ("^{-1}" if latex else "⁻¹")
+    if isinstance(e, T) and isinstance(e.arg, Inv):
+        return _wrap(e.arg.arg, "post", fmt) + (r"^{-\mathsf{T}}" if latex else "⁻ᵀ")
+    if isinstance(e, (Had, HDiv)):
+        op = {(Had, True): r" \odot ", (Had, False): " ⊙ ", (HDiv, True): r" \oslash ",
+              (HDiv, False): " ⊘ "}[type(e), latex]
+        return _wrap(e.left, "prod", fmt) + op + _wrap(e.right, "prod", fmt)
+    if isinstance(e, (Softmax, Det)):
+        name = ("softmax" if isinstance(e, Softmax) else "det")
+        if latex:
+            return rf"\operatorname{{{name}}}\left(" + _show(e.arg, fmt) + r"\right)"
+        return f"{name}({_show(e.arg, fmt)})"
+    if isinstance(e, Func) and e.name == "step":
+        inner = _show(e.arg, fmt)
+        return (r"\mathbf{1}\left[" + inner + r" > 0\right]") if latex else f"1[{inner} > 0]"
     if isinstance(e, Zero):
         return r"\mathbf{0}" if latex and e.shape != ("1", "1") else "0"
     if isinstance(e, T):
@@ -636,16 +888,23 @@ def _show(e, fmt):
         out = _show(e.terms[0], fmt)
         for t in e.terms[1:]:
             if isinstance(t, Neg):
-                out += (" - " if latex else " − ") + _wrap(t.arg, "prod", fmt)
+                out += (" - " if latex else " − ") + _wrap(t.arg, "sum", fmt)
             else:
                 out += " + " + _show(t, fmt)
         return out
     if isinstance(e, Prod):
         parts = [_wrap(f, "prod", fmt) for f in e.factors]
         if latex:
-            return " ".join(parts)
+            return " ".join(p.replace(r"\left(\frac", r"\frac").replace(r"}\right)", "}")
+                            if isinstance(f, Num) else p for p, f in zip(parts, e.factors))
         spaced = any(isinstance(f, Var) and len(f.name) > 1 for f in e.factors)
-        return (" " if spaced else "").join(parts)
+        if spaced:
+            return " ".join(parts)
+        out = parts[0]
+        for p, f in zip(parts[1:], e.factors[1:]):
+            named = isinstance(f, (Func, Det, Softmax, Tr)) and p[:1].isalpha() and p[0] != "σ"
+            out += (" " if named and (out[-1:].isalnum() or out[-1:] == ")") else "") + p
+        return out
     if isinstance(e, Norm2):
         inner = _show(e.arg, fmt)
         return (r"\lVert " + inner + r" \rVert^{2}") if latex else f"‖{inner}‖²"
@@ -675,23 +934,42 @@ def to_sympy_syntax(e) -> str:
     """The expression in SymPy's matrix syntax: ``x.T*(A + A.T)``."""
     def atom(a):
         s = to_sympy_syntax(a)
-        return s if isinstance(a, (Var, Num, Identity, Zero, T, Func, Tr, Diag)) else f"({s})"
+        return s if isinstance(a, (Var, Identity, Zero, T, Func, Tr, Diag, Had, HDiv, Softmax,
+                                   Det, Inv, Num)) else f"({s})"
     if isinstance(e, Var):
         return "ones" if e.name == "𝟏" else e.name
     if isinstance(e, Num):
-        return str(e.value)
+        if isinstance(e.value, int):
+            return str(e.value)
+        v = sp.Rational(e.value)
+        return f"Rational({v.p}, {v.q})"
     if isinstance(e, Identity):
         return f"Identity({e.dim})"
+    if isinstance(e, Had):
+        return f"HadamardProduct({to_sympy_syntax(e.left)}, {to_sympy_syntax(e.right)})"
+    if isinstance(e, HDiv):
+        return (f"HadamardProduct({to_sympy_syntax(e.left)}, "
+                f"HadamardPower({to_sympy_syntax(e.right)}, -1))")
+    if isinstance(e, Softmax):
+        return f"softmax({to_sympy_syntax(e.arg)})"
+    if isinstance(e, Det):
+        return f"Determinant({to_sympy_syntax(e.arg)})"
+    if isinstance(e, Inv):
+        return f"Inverse({to_sympy_syntax(e.arg)})"
+    if isinstance(e, Func) and e.name == "step":
+        return f"Heaviside({to_sympy_syntax(e.arg)}, 0)"
     if isinstance(e, Zero):
         return "0" if e.shape == ("1", "1") else f"ZeroMatrix({e.shape[0]}, {e.shape[1]})"
     if isinstance(e, T):
         return atom(e.arg) + ".T"
+    def negated(a):     # −(PQ) is -P*Q: the product binds tighter than the sign
+        return to_sympy_syntax(a) if isinstance(a, Prod) else atom(a)
     if isinstance(e, Neg):
-        return "-" + atom(e.arg)
+        return "-" + negated(e.arg)
     if isinstance(e, Add):
         out = to_sympy_syntax(e.terms[0])
         for t in e.terms[1:]:
-            out += f" - {atom(t.arg)}" if isinstance(t, Neg) else f" + {to_sympy_syntax(t)}"
+            out += f" - {negated(t.arg)}" if isinstance(t, Neg) else f" + {to_sympy_syntax(t)}"
         return out
     if isinstance(e, Prod):
         return "*".join(atom(f) for f in e.factors)
@@ -720,8 +998,54 @@ class sigmoid(sp.Function):
         return 1 / (1 + sp.exp(-t))
 
 
+def _relu_piecewise(t):
+    return sp.Piecewise((t, t > 0), (0, True))
+
+
+def _step_piecewise(t):
+    return sp.Piecewise((1, t > 0), (0, True))
+
+
+class InverseEntry(sp.Function):
+    """(X⁻¹)ₖₗ, written InverseEntry(X, k, l).  From X X⁻¹ = I, d(X⁻¹) = −X⁻¹ dX X⁻¹, so
+    ∂(X⁻¹)ₖₗ/∂Xᵢⱼ = −(X⁻¹)ₖᵢ(X⁻¹)ⱼₗ."""
+
+    def _eval_derivative(self, s):
+        if isinstance(s, sp.Indexed) and s.base.name == self.args[0].name:
+            X, k, l = self.args
+            i, j = s.indices
+            return -InverseEntry(X, k, i) * InverseEntry(X, j, l)
+        return sp.Integer(0)
+
+    def _latex(self, printer):
+        X, k, l = self.args
+        return (r"\left(" + X.name + r"^{-1}\right)_{" + printer._print(k) + " " +
+                printer._print(l) + "}")
+
+
+class relu(sp.Function):
+    """relu(t) = max(0, t); relu′(t) = 1[t > 0], with the subgradient 0 at t = 0."""
+
+    def fdiff(self, argindex=1):
+        return step(self.args[0])
+
+    def _latex(self, printer):
+        return r"\operatorname{relu}\left(" + printer._print(self.args[0]) + r"\right)"
+
+
+class step(sp.Function):
+    """1[t > 0]: 1 for t > 0, 0 for t ≤ 0."""
+
+    def fdiff(self, argindex=1):
+        return sp.Integer(0)
+
+    def _latex(self, printer):
+        return r"\mathbf{1}\left[" + printer._print(self.args[0]) + r" > 0\right]"
+
+
 SYMPY_FUNCS = {"exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos": sp.cos, "tanh": sp.tanh,
-               "sigmoid": lambda t: 1 / (1 + sp.exp(-t))}
+               "sigmoid": lambda t: 1 / (1 + sp.exp(-t)), "relu": _relu_piecewise,
+               "step": _step_piecewise}
 
 
 def instantiate(e, sizes: dict, names: dict):
@@ -779,6 +1103,22 @@ def instantiate(e, sizes: dict, names: dict):
     if isinstance(e, Diag):
         v = instantiate(e.arg, sizes, names)
         return sp.diag(*list(v))
+    if isinstance(e, Had):
+        return instantiate(e.left, sizes, names).multiply_elementwise(
+            instantiate(e.right, sizes, names))
+    if isinstance(e, HDiv):
+        u, v = instantiate(e.left, sizes, names), instantiate(e.right, sizes, names)
+        return sp.Matrix(u.rows, u.cols, lambda i, j: u[i, j] / v[i, j])
+    if isinstance(e, Softmax):
+        z = instantiate(e.arg, sizes, names).applyfunc(sp.exp)
+        total = sum(z)
+        return z.applyfunc(lambda t: t / total)
+    if isinstance(e, Det):
+        m = instantiate(e.arg, sizes, names)
+        names.setdefault(COFACTOR, m.cofactor_matrix())
+        return sp.Matrix([[m.det()]])
+    if isinstance(e, Inv):
+        return instantiate(e.arg, sizes, names).inv()
     if isinstance(e, Func):
         f = SYMPY_FUNCS[e.name]
         t = sp.Symbol("t")
@@ -796,7 +1136,7 @@ def _dims(*exprs):
             found.append(e.dim) if not e.dim.isdigit() else None
         elif isinstance(e, Zero):
             found.extend(d for d in e.shape if not d.isdigit())
-        for attr in ("arg", "base"):
+        for attr in ("arg", "base", "left", "right"):
             if hasattr(e, attr):
                 walk(getattr(e, attr))
         for attr in ("factors", "terms"):
@@ -873,6 +1213,23 @@ class IndexPrinter(StrPrinter):
     def _print_Mul(self, e):
         c, rest = e.as_coeff_Mul()
         factors = sp.Mul.make_args(rest)
+        below = [f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Rational
+                 and f.exp < 0]
+        if below:       # a quotient: numerator / denominator
+            above = [f for f in factors if f not in below]
+            den = sp.Mul(*[f.base ** -f.exp for f in below], evaluate=False)
+            num = self._print(sp.Mul(*above)) if above else "1"
+            if len(above) == 1 and isinstance(above[0], sp.Add):
+                num = f"({num})"
+            den_text = self._print(den)
+            if isinstance(den, (sp.Mul, sp.Add, sp.Sum)):
+                den_text = f"({den_text})"
+            body = f"{num}/{den_text}"
+            sign = "−" if c < 0 else ""
+            c = abs(c)
+            if c != 1:
+                body = self._print(c) + "·" + body
+            return sign + body
         parts = []
         for f in factors:
             s = self._print(f)
@@ -885,9 +1242,13 @@ class IndexPrinter(StrPrinter):
             return body
         if c == -1:
             return "−" + body
+        if not c.is_Integer:
+            return ("−" if c < 0 else "") + f"({self._print(abs(c))})" + body
         return self._print(c) + body
 
     def _print_Pow(self, e):
+        if e.exp.is_Integer and e.exp < 0:
+            return self._print_Mul(sp.Mul(1, e, evaluate=False))
         if e.exp.is_Integer and e.exp > 0:
             base = self._print(e.base)
             if not isinstance(e.base, (sp.Indexed, sp.Symbol)):
@@ -905,6 +1266,13 @@ class IndexPrinter(StrPrinter):
             else:
                 out += " + " + self._print(t)
         return out.replace("-", "−")
+
+    def _print_InverseEntry(self, e):
+        X, k, l = e.args
+        return f"({X.name}⁻¹)" + self._sub((k, l))
+
+    def _print_step(self, e):
+        return f"1[{self._print(e.args[0])} > 0]"
 
     def _print_Function(self, e):
         name = FUNC_TEXT.get(type(e).__name__, type(e).__name__)
@@ -932,12 +1300,13 @@ def index_text(e) -> str:
 def index_latex(e) -> str:
     s = sp.latex(e, fold_short_frac=False)
     s = re.sub(r"\{(\S)\}_\{", r"\1_{", s)
-    s = s.replace(r"\operatorname{sigmoid}", r"\sigma").replace(r"\mathtt{\text{𝟏}}", "1")
+    s = s.replace(r"\operatorname{sigmoid}", r"\sigma").replace(r"\log", r"\ln").replace(r"\mathtt{\text{𝟏}}", "1")
     s = s.replace("𝟏", "1")
     return s
 
 
 IDX = [sp.Symbol(s, integer=True) for s in "klprst"]
+COFACTOR = "C"
 
 
 class _Entries:
@@ -964,7 +1333,7 @@ class _Entries:
                 return base[r]
             return base[r, c]
         if isinstance(e, Num):
-            return sp.Integer(e.value)
+            return sp.Rational(e.value)
         if isinstance(e, T):
             return self.entry(e.arg, c, r)
         if isinstance(e, Neg):
@@ -982,8 +1351,24 @@ class _Entries:
             i = self.fresh()
             return sp.Sum(self.entry(e.arg, i, i), (i, 1, self.dimsym(shape(e.arg)[0])))
         if isinstance(e, Func):
-            f = sigmoid if e.name == "sigmoid" else getattr(sp, e.name)
+            f = {"sigmoid": sigmoid, "relu": relu, "step": step}.get(e.name) or getattr(sp, e.name)
             return f(self.entry(e.arg, r, c))
+        if isinstance(e, Had):
+            return self.entry(e.left, r, c) * self.entry(e.right, r, c)
+        if isinstance(e, HDiv):
+            return self.entry(e.left, r, c) / self.entry(e.right, r, c)
+        if isinstance(e, Inv) and isinstance(e.arg, Var):
+            return InverseEntry(sp.Symbol(e.arg.name), r, c)
+        if isinstance(e, Det) and isinstance(e.arg, Var):
+            # Laplace along row i: det X = Σₗ Xᵢₗ Cᵢₗ, no cofactor Cᵢₗ containing row i
+            k = self.fresh()
+            i = sp.Symbol("i", integer=True)
+            return sp.Sum(self.entry(e.arg, i, k) * sp.IndexedBase(COFACTOR)[i, k],
+                          (k, 1, self.dimsym(shape(e.arg)[0])))
+        if isinstance(e, Softmax):
+            k = self.fresh()
+            return sp.exp(self.entry(e.arg, r, 1)) / sp.Sum(
+                sp.exp(self.entry(e.arg, k, 1)), (k, 1, self.dimsym(shape(e.arg)[0])))
         raise TypeError(e)
 
     def _prod(self, factors, r, c):
@@ -1056,6 +1441,10 @@ def _concrete_index(expr, sizes, names, fixed: dict):
         idx = [int(i) - 1 for i in ix.indices]
         return m[idx[0], idx[1] if len(idx) > 1 else 0]
     e = e.replace(lambda a: isinstance(a, sp.Indexed), value)
+    e = e.replace(lambda a: isinstance(a, InverseEntry),
+                  lambda a: names[a.args[0].name].inv()[int(a.args[1]) - 1, int(a.args[2]) - 1])
+    e = e.replace(lambda a: isinstance(a, relu), lambda a: _relu_piecewise(a.args[0]))
+    e = e.replace(lambda a: isinstance(a, step), lambda a: _step_piecewise(a.args[0]))
     e = e.replace(lambda a: isinstance(a, sp.Symbol) and a.name in names and names[a.name].shape == (1, 1),
                   lambda a: names[a.name][0, 0])
     return e.doit()
@@ -1101,6 +1490,7 @@ class MatrixSolution:
     checks: tuple
     wrt_space: Formula = Formula("", "")
     wrt_symbol: Formula = Formula("", "")
+    notes: tuple = ()    # keys of remarks the templates word, e.g. "relu-at-zero"
 
     @property
     def verified(self) -> bool:
@@ -1124,14 +1514,14 @@ def solve_matrix(text: str, wrt: str, shapes: dict) -> MatrixSolution:
         if of_shape[1] != "1":
             raise _unsupported(expr, x)
         kind = "vector"
-        result = simplify(jacobian(expr, x))
+        result = collect_scalars(simplify(jacobian(expr, x)))
         out_shape = (of_shape[0], x.shape[0])
     else:
         if of_shape != ("1", "1"):
             raise InputError(f"{text} is {'×'.join(of_shape)}: the derivative by the matrix "
                              f"{wrt} is done for scalar functions")
         kind = "matrix"
-        result = simplify(gradient_matrix(expr, x))
+        result = collect_scalars(simplify(gradient_matrix(expr, x)))
         out_shape = x.shape
     # index steps
     ent = _Entries()
@@ -1151,9 +1541,10 @@ def solve_matrix(text: str, wrt: str, shapes: dict) -> MatrixSolution:
     steps = [
         MatrixStep("entrywise", (Formula(f"{f_name} = " + (to_text(expr) if row == 1 else
                                   f"({to_text(expr)})ᵢ") + f" = {index_text(entry)}",
-                                  ("f" if row == 1 else "f_{i}") + " = " +
-                                  (r"\left(" + to_latex(expr) + r"\right)_{i}" if row != 1 else
-                                   to_latex(expr)) + " = " + index_latex(entry)),)),
+                                  _equation_latex(("f" if row == 1 else "f_{i}"),
+                                                  r"\left(" + to_latex(expr) + r"\right)_{i}"
+                                                  if row != 1 else to_latex(expr),
+                                                  index_latex(entry))),)),
         MatrixStep("component", (Formula(f"∂{f_name}/∂{comp_text} = {index_text(derivative)}",
                                          r"\frac{\partial " + ("f" if row == 1 else "f_{i}") +
                                          r"}{\partial " + index_latex(comp) + "} = " +
@@ -1188,7 +1579,39 @@ def solve_matrix(text: str, wrt: str, shapes: dict) -> MatrixSolution:
         result_text=Formula(to_text(result), to_latex(result)),
         result_sympy=to_sympy_syntax(result), shape=out_shape, layout=LAYOUT,
         steps=tuple(steps), checks=tuple(checks), wrt_space=_space(x.shape),
-        wrt_symbol=Formula(to_text(x), to_latex(x)))
+        wrt_symbol=Formula(to_text(x), to_latex(x)), notes=_notes(expr))
+
+
+def _contains(e, test) -> bool:
+    if test(e):
+        return True
+    for attr in ("arg", "base", "left", "right"):
+        if hasattr(e, attr) and _contains(getattr(e, attr), test):
+            return True
+    for attr in ("factors", "terms"):
+        if hasattr(e, attr) and any(_contains(f, test) for f in getattr(e, attr)):
+            return True
+    return False
+
+
+def _notes(expr) -> tuple:
+    """Remarks the solution must state: relu is not differentiable at 0 (we use relu′(0) = 0);
+    ln det X needs det X > 0."""
+    notes = []
+    if _contains(expr, lambda a: isinstance(a, Func) and a.name == "relu"):
+        notes.append("relu-at-zero")
+    if _contains(expr, lambda a: isinstance(a, Det)):
+        notes.append("det-cofactors")
+    if _contains(expr, lambda a: isinstance(a, Inv)):
+        notes.append("inverse-entries")
+    return tuple(notes)
+
+
+def _equation_latex(left, *sides) -> str:
+    """left = a = b on one line, or aligned one side a line when that line would be long."""
+    if sum(len(s) for s in sides) < 110:
+        return left + "".join(" = " + s for s in sides)
+    return r"\begin{aligned} " + left + " &= " + r" \\ &= ".join(sides) + r" \end{aligned}"
 
 
 SUPER_LETTERS = str.maketrans("0123456789mnpkd", "⁰¹²³⁴⁵⁶⁷⁸⁹ᵐⁿᵖᵏᵈ")
@@ -1244,6 +1667,7 @@ def to_json(solution: MatrixSolution) -> dict:
         "layout": solution.layout,
         "shape": list(solution.shape),
         "verified": solution.verified,
+        "notes": list(solution.notes),
         "checks": [{"passed": c.passed, "detail": c.detail} for c in solution.checks],
         "steps": [{"kind": s.kind, "text": [f.text for f in s.formulas],
                    "latex": [f.latex for f in s.formulas]} for s in solution.steps],
