@@ -19,6 +19,7 @@ from typing import Optional, Sequence
 
 import sympy as sp
 
+from .functions import derivatives_as_subs
 from .graph import OUTPUT_NAMES, Graph, arguments_of, decompose
 from .local import derivative_step
 from .limits import phase
@@ -60,6 +61,7 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
     intermediates: tuple[Intermediate, ...] = ()
     current = expression
     for k, variable in enumerate(sequence):
+        current = derivatives_as_subs(current)  # f′(g(x)) as SymPy's doit() writes it
         graph = user_graph(current, definitions, variable) if definitions and k == 0 else None
         steps, names, result, gave_up = _one_order(current, variable, style, simplify_budget,
                                                    graph=graph, partial=partial, name=name,

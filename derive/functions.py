@@ -47,3 +47,26 @@ class LogBase(sp.Function):
     def _sympystr(self, printer):
         arg, base = self.args
         return "log(%s, %s)" % (printer._print(arg), printer._print(base))
+
+
+def derivatives_as_subs(e: sp.Expr) -> sp.Expr:
+    """SymPy writes d/dx f(g(x)) with ∂f(g(x))/∂g(x), a derivative by an expression; the same
+    as f′ at g(x), ``Subs(Derivative(f(ξ), ξ), ξ, g(x))``, which survives putting concrete
+    functions in place of f and g."""
+    def by_symbols(d):
+        expr, slots, values = d.expr, [], []
+        variables = []
+        for v, n in d.variable_count:
+            if v.is_Symbol:
+                variables.append((v, n))
+                continue
+            slot = sp.Dummy("xi")
+            expr = expr.xreplace({v: slot})
+            slots.append(slot)
+            values.append(v)
+            variables.append((slot, n))
+        inner = sp.Derivative(expr, *variables)
+        return sp.Subs(inner, tuple(slots), tuple(values)) if slots else inner
+
+    return e.replace(lambda d: isinstance(d, sp.Derivative)
+                     and any(not v.is_Symbol for v, _ in d.variable_count), by_symbols)

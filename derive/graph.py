@@ -81,7 +81,12 @@ class _Builder:
     def visit(self, e, parent):
         if e == self.wrt or not e.has(self.wrt) or e.is_Atom:
             return e
-        if _is_monomial(e, self.wrt):
+        if _is_monomial(e, self.wrt) or isinstance(e, sp.Derivative):
+            rebuilt = e                      # f′(x) is one node: its variable is x itself
+        elif isinstance(e, sp.Subs) and not e.expr.has(self.wrt):
+            # f′(g(x)): name g(x), keep f′ as written
+            rebuilt = sp.Subs(e.expr, e.variables, tuple(self.visit(p, e) for p in e.point))
+        elif isinstance(e, sp.Subs):         # x inside f′ too: one node, worked as a whole
             rebuilt = e
         else:
             rebuilt = e.func(*(self.visit(a, e) for a in _operands(e)))
@@ -176,8 +181,16 @@ def _intermediate_names(n, chain, taken):
         for family in LETTER_FAMILIES:
             if not taken & set(family):
                 return list(family[:n])
-    for base in SUBSCRIPT_BASES:
+    bases = chain_of_bases()
+    for base in bases:
         names = [f"{base}_{i}" for i in range(1, n + 1)]
         if not taken & set(names) and base not in taken:
             return names
-    return [f"u_{i}" + "'" * k for k in count(1) for i in range(1, n + 1)][:n]
+    raise AssertionError("unreachable: the bases never run out")
+
+
+def chain_of_bases():
+    """u, v, t, g, q, z, then u2, u3, …: there is always a base the user has not used."""
+    yield from SUBSCRIPT_BASES
+    for k in count(2):
+        yield f"u{k}"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .rules import find_rule, local_partials
+from .rules import FALLBACK, find_rule, local_partials
 from .steps import Step
 
 
@@ -31,6 +31,8 @@ def derivative_step(expr: sp.Expr, wrt: sp.Symbol) -> Step:
     if not depends(expr):
         return Step("constant", expr, sp.Integer(0), wrt)
     rule = find_rule(expr, depends)
+    if rule is FALLBACK:
+        return Step(rule.id, expr, sp.diff(expr, wrt), wrt)
     operands = tuple(rule.operands(expr))
     partials = local_partials(rule, expr, operands)
 

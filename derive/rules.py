@@ -40,6 +40,7 @@ class Rule:
     combine   (operands, partials, derivatives) -> the derivative in the form a teacher
               writes it; default Σ ∂f/∂oᵢ · doᵢ/dx
     chain     applying it to an inner function other than the variable is the chain rule
+    of_node   ``partials`` is given the node rather than its operands
     """
 
     id: str
@@ -50,6 +51,7 @@ class Rule:
     condition: Optional[Callable[..., Expr]] = None
     combine: Optional[Callable[..., Expr]] = None
     chain: bool = True
+    of_node: bool = False     # ``partials`` takes the node itself, not its operands
 
 
 RULES: dict[type, list[Rule]] = {}
@@ -188,8 +190,32 @@ register(Rule("general-power", sp.Pow, _power_partials, chain=False,
 
 CONSTANT = Rule("constant", sp.Basic, lambda *a: ())
 VARIABLE = Rule("variable", sp.Symbol, lambda *a: ())
-ABSTRACT = register(Rule("abstract", AppliedUndef, lambda *a: ()))
-FALLBACK = Rule("fallback", sp.Function, lambda *a: ())
+ABSTRACT = register(Rule("abstract", AppliedUndef, abstract_partials, of_node=True))
+
+
+def _derivative_partials(node):
+    """A derivative of an abstract function, f′(x) = Derivative(f(x), x), is itself a function
+    of f's arguments: ∂/∂xᵢ differentiates it once more by xᵢ (f″(x))."""
+    return tuple(sp.Derivative(node.expr, *node.variable_count, a) for a in node.expr.args)
+
+
+def _subs_partials(node):
+    """f′ evaluated at inner functions, Subs(f′(ξ), ξ, g): ∂/∂gᵢ is f″ at g (then the chain
+    rule multiplies by gᵢ′)."""
+    return tuple(sp.Subs(sp.Derivative(node.expr, v), node.variables, node.point)
+                 for v in node.variables)
+
+
+register(Rule("abstract", sp.Derivative, _derivative_partials, of_node=True,
+              operands=lambda node: node.expr.args,
+              when=lambda node, dep: isinstance(node.expr, AppliedUndef)
+              and all(a.is_Symbol for a in node.expr.args)))
+register(Rule("abstract", sp.Subs, _subs_partials, of_node=True,
+              operands=lambda node: node.point,
+              when=lambda node, dep: not dep(node.expr)))
+# no elementary rule applies (a special function, a derivative SymPy left unevaluated): the
+# step says so and takes SymPy's own derivative of the whole node
+FALLBACK = Rule("fallback", sp.Basic, lambda *a: ())
 
 
 def find_rule(node: Expr, depends: Depends) -> Rule:
@@ -204,8 +230,6 @@ def find_rule(node: Expr, depends: Depends) -> Rule:
 
 def local_partials(rule: Rule, node: Expr, operands: tuple[Expr, ...]) -> tuple[Expr, ...]:
     """∂node/∂oᵢ for each operand, as the rule states them."""
-    if rule is ABSTRACT:
-        return abstract_partials(node)
-    if rule is FALLBACK:
-        return tuple(node.fdiff(i + 1) for i in range(len(operands)))
+    if rule.of_node:
+        return tuple(rule.partials(node))
     return tuple(rule.partials(*operands))

@@ -22,6 +22,7 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from .functions import derivatives_as_subs
 from .numeric import DIGITS, value_at
 from .limits import suits_polynomial_algorithms
 from .steps import Check, Step
@@ -52,29 +53,6 @@ def stand_in(k: int, arity: int) -> sp.Lambda:
     if arity > 1:
         body += sp.Rational(k + 1, 10) * sp.Mul(*t)
     return sp.Lambda(t, body)
-
-
-def derivatives_as_subs(e: sp.Expr) -> sp.Expr:
-    """SymPy writes d/dx f(g(x)) with ∂f(g(x))/∂g(x), a derivative by an expression; the same
-    as f′ at g(x), ``Subs(Derivative(f(ξ), ξ), ξ, g(x))``, which survives putting concrete
-    functions in place of f and g."""
-    def by_symbols(d):
-        expr, slots, values = d.expr, [], []
-        variables = []
-        for v, n in d.variable_count:
-            if v.is_Symbol:
-                variables.append((v, n))
-                continue
-            slot = sp.Dummy("xi")
-            expr = expr.xreplace({v: slot})
-            slots.append(slot)
-            values.append(v)
-            variables.append((slot, n))
-        inner = sp.Derivative(expr, *variables)
-        return sp.Subs(inner, tuple(slots), tuple(values)) if slots else inner
-
-    return e.replace(lambda d: isinstance(d, sp.Derivative)
-                     and any(not v.is_Symbol for v, _ in d.variable_count), by_symbols)
 
 
 def _concrete(*exprs: sp.Expr) -> tuple[sp.Expr, ...]:

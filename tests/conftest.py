@@ -194,6 +194,21 @@ def real_value(expr: sp.Expr, point: dict):
     return re_f
 
 
+def parts(expr: sp.Expr) -> list[sp.Expr]:
+    """The subexpressions that vary, the whole included."""
+    seen = []
+    for sub in sp.preorder_traversal(expr):
+        if not sub.is_Atom and sub.free_symbols and sub not in seen:
+            seen.append(sub)
+    return seen or [expr]
+
+
+def defined_at(expr: sp.Expr, point: dict, pieces=None) -> bool:
+    """Whether ``expr`` is defined at ``point`` in real calculus: every part of it is real
+    there (|x·√(−x)| is real for x > 0, but √(−x) is not: no point of its domain)."""
+    return all(real_value(p, point) is not None for p in (pieces or parts(expr)))
+
+
 def random_points(symbols, seed: int):
     rng = random.Random(seed)
     for _ in range(TRIES):
@@ -213,16 +228,18 @@ class Comparison:
 
 def compare_numerically(actual: sp.Expr, expected: sp.Expr, domain: sp.Expr | None = None,
                         seed: int = 0) -> Comparison:
-    """Evaluate both at random real points where ``expected`` (and ``domain``, the function a
-    derivative is taken of) is real and finite.  At such a point ``actual`` must be real and
-    agree; points where ``actual`` is undefined (0/0 at a removable point) are skipped."""
+    """Evaluate both at random real points where ``expected`` is real and finite and
+    ``domain`` (the function a derivative is taken of) is defined, every part of it real.
+    At such a point ``actual`` must be real and agree; points where ``actual`` is undefined
+    (0/0 at a removable point) are skipped."""
     actual, expected = concrete(normalize(actual)), concrete(normalize(expected))
     domain = concrete(normalize(domain)) if domain is not None else None
+    pieces = parts(domain) if domain is not None else None
     symbols = sorted(actual.free_symbols | expected.free_symbols
                      | (domain.free_symbols if domain is not None else set()), key=str)
     agreed = 0
     for point in random_points(symbols, seed):
-        if domain is not None and real_value(domain, point) is None:
+        if domain is not None and not defined_at(domain, point, pieces):
             continue
         want = real_value(expected, point)
         if want is None:
