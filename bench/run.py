@@ -8,6 +8,10 @@ Figures (these machines are noisy: compare the ratios, not the absolute times):
   the test corpus, median and 95th percentile, and its ratio to ``sympy.diff`` alone and to
   ``sympy.simplify(sympy.diff(f))`` on the same functions;
 * cold start of ``derive "ln(sin(x^3)^2)"`` against ``python -c "import sympy"``;
+* a sheet of 100 problems (30 with --quick) from every bank with answers and worked
+  solutions, in LaTeX without compiling: ``derive sheet`` run serially (--jobs 1) and in
+  parallel (--jobs 2), wall time and peak resident memory of the largest process, and
+  whether the two outputs are the same bytes;
 * scaling: nested compositions, products and sums of n pieces, and a graph with shared
   subexpressions, for growing n, with the fitted growth exponent of time against n.
 """
@@ -16,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
+import tempfile
 import json
 import math
 import statistics
@@ -94,6 +100,72 @@ def cold_start(repeats=5):
     return {"derive_s": derive_t, "import_sympy_s": sympy_t, "ratio": derive_t / sympy_t}
 
 
+MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+wall = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"wall_s": wall, "peak_rss_kb": peak, "code": done.returncode,
+                  "stderr": done.stderr[-500:]}))
+"""
+
+
+def measured(cmd):
+    """Wall time and peak resident memory (of the largest of its processes) of ``cmd``, run
+    from a fresh process so that nothing else counts."""
+    done = subprocess.run([sys.executable, "-c", MEASURE, *cmd], capture_output=True,
+                          text=True, check=True, cwd=ROOT)
+    figures = json.loads(done.stdout)
+    if figures["code"] != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {figures['stderr']}")
+    return figures
+
+
+def sheet(count, jobs=(1, 2)):
+    """``derive sheet`` of ``count`` problems from every bank with answers and worked
+    solutions in LaTeX, once per number of jobs: time, memory, and the same bytes?"""
+    out = {"problems": count}
+    texts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in jobs:
+            target = os.path.join(tmp, f"sheet-{n}.tex")
+            figures = measured([sys.executable, "-m", "derive", "sheet", "--count", str(count),
+                                "--seed", "1", "--answers", "--solutions", "--jobs", str(n),
+                                "-o", target])
+            name = "serial" if n == 1 else f"parallel_{n}"
+            out[name] = {"wall_s": figures["wall_s"],
+                         "peak_rss_mb": figures["peak_rss_kb"] / 1024}
+            texts.append(Path(target).read_bytes())
+    out["identical"] = all(t == texts[0] for t in texts)
+    out["processors"] = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+        else os.cpu_count()
+    out["control_speedup"] = control_speedup(max(jobs))
+    return out
+
+
+def _burn(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def control_speedup(jobs, tasks=4, n=3_000_000):
+    """The speedup of ``jobs`` processes on plain arithmetic, measured in the same run: what
+    the machine offers at the moment (near 1 when other work holds its processors)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    start = time.perf_counter()
+    for _ in range(tasks):
+        _burn(n)
+    serial = time.perf_counter() - start
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(_burn, [n] * tasks))
+    return serial / (time.perf_counter() - start)
+
+
 def series(kind, n):
     """Expression text of size n for a scaling series."""
     if kind == "nested":
@@ -143,7 +215,7 @@ def main():
     rows = corpus_rows(40 if args.quick else None)
     sizes = (5, 10, 20) if args.quick else (5, 10, 20, 40, 80)
     results = {"per_problem": per_problem(rows), "cold_start": cold_start(3 if args.quick else 5),
-               "scaling": scaling(sizes)}
+               "sheet": sheet(30 if args.quick else 100), "scaling": scaling(sizes)}
 
     p, c = results["per_problem"], results["cold_start"]
     print(f"per problem ({p['problems']} functions): median {p['pipeline_median_s']*1000:.0f} ms, "
@@ -152,6 +224,15 @@ def main():
           f"to simplify(diff): {p['ratio_to_simplify_diff_median']:.2f}x (median)")
     print(f"cold start: derive {c['derive_s']:.2f} s, import sympy {c['import_sympy_s']:.2f} s, "
           f"ratio {c['ratio']:.2f}")
+    sh = results["sheet"]
+    for mode in ("serial", "parallel_2"):
+        shown = mode.replace("_", ", jobs ")
+        print(f"sheet of {sh['problems']} problems with solutions (latex), {shown}: "
+              f"{sh[mode]['wall_s']:.1f} s, peak memory {sh[mode]['peak_rss_mb']:.0f} MB "
+              "(largest process)")
+    print(f"  same bytes serial and parallel: {'yes' if sh['identical'] else 'NO'}; "
+          f"{sh['processors']} processors, speedup of 2 processes on plain arithmetic now: "
+          f"{sh['control_speedup']:.2f}x")
     print(f"{'series':10}" + "".join(f"{'n=' + str(n):>10}" for n in sizes) + f"{'exponent':>10}")
     for kind, row in results["scaling"].items():
         print(f"{kind:10}" + "".join(f"{t:10.2f}" for t in row["seconds"])

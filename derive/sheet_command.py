@@ -24,6 +24,8 @@ Examples:
   derive sheet chain-rule --variants 3 --solutions --separate -o quiz.pdf
   derive sheet machine-learning --topic sigmoid --topic softplus --format markdown
   derive sheet my-bank.toml --count 5                 a bank file of your own
+  derive sheet chain-rule --count 8 --multiple-choice -o quiz.pdf
+  derive sheet chain-rule --count 4 --solutions --graph --plot -o worked.pdf
 """
 
 
@@ -58,8 +60,21 @@ Examples:
 @click.option("--instructions", default="", help="A line of instructions above the problems.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False),
               help="Your own templates directory (latex/sheet-document.j2 restyles the page).")
+@click.option("--multiple-choice", "multiple_choice", is_flag=True,
+              help="Four options (a)-(d) per problem: the answer and three common mistakes; "
+              "adds the key of letters (implies --answers).")
+@click.option("--graph", is_flag=True,
+              help="Draw the computation graph in the worked solutions (TikZ in latex, "
+              "Mermaid in markdown), for derivatives of one variable.")
+@click.option("--plot", is_flag=True,
+              help="Plot f and its derivative in the worked solutions (pgfplots: latex or "
+              "pdf), for derivatives of one variable.")
+@click.option("--jobs", "-j", type=click.IntRange(1), metavar="N",
+              help="Processes that work the problems (default: one per processor, one for a "
+              "small sheet); the sheet is the same whatever N.")
 def sheet(banks, count, difficulty, topics, seed, variants, answers, solutions, separate, fmt,
-          output, title, course, author, date, instructions, templates):
+          output, title, course, author, date, instructions, templates, multiple_choice, graph,
+          plot, jobs):
     """A randomized problem sheet with worked, checked solutions.
 
     BANK is the name of a problem bank (see `derive problems`) or the path of your own bank
@@ -70,6 +85,11 @@ def sheet(banks, count, difficulty, topics, seed, variants, answers, solutions, 
     from .sheets import difficulty_range, make_sheet
 
     fmt = _format(fmt, output)
+    answers = answers or multiple_choice
+    if (graph or plot) and not solutions:
+        raise click.UsageError("--graph and --plot draw in the worked solutions: add --solutions")
+    if plot and fmt == "markdown":
+        raise click.UsageError("--plot draws pgfplots pictures: use --format latex or pdf")
     if separate and not output:
         raise click.UsageError("--separate writes a second file: give -o PATH")
     if separate and not (answers or solutions):
@@ -87,7 +107,9 @@ def sheet(banks, count, difficulty, topics, seed, variants, answers, solutions, 
     with _Progress(count * variants) as progress:
         made = make_sheet(chosen, count=count, difficulty=levels, topics=topics, seed=seed,
                           variants=variants, title=title, course=course, author=author,
-                          date=date, instructions=instructions, progress=progress.advance)
+                          date=date, instructions=instructions,
+                          multiple_choice=multiple_choice, graph=graph, plot=plot, jobs=jobs,
+                          progress=progress.advance)
     key_parts = tuple(p for p, wanted in (("answers", answers), ("solutions", solutions))
                       if wanted)
     documents = [(output, ("problems",) + (() if separate else key_parts))]

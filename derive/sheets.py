@@ -2,8 +2,9 @@
 solution.
 
 Drawing.  Every random choice comes from ``random.Random`` seeded with text built from the
-sheet's seed (``"derive sheet 42: variant 1"``): Python seeds from text through SHA-512, so
-the same seed gives the same sheet on every machine and run (no ``hash()``, no set order).
+sheet's seed (``"derive sheet 42: variant 1: problem 3"``): Python seeds from text through
+SHA-512, so the same seed gives the same sheet on every machine and run (no ``hash()``, no
+set order).
 The templates of a sheet are chosen once; each variant draws its own parameters for them, so
 the versions of a sheet have the same shape and different numbers.
 
@@ -19,12 +20,33 @@ Well-posed problems.  A draw is put back and drawn again when it
 
 Every answer is checked against SymPy (``Solution.verified``); an answer that fails its check
 is a bug in derive, raised as ``VerificationError``, never printed.
+
+Each problem draws from its own stream (``"derive sheet 42: variant 1: problem 3"``), so the
+problems can be worked one at a time or in several processes at once with the same result.
+They are worked in two rounds: first every problem on its own (the slow part, in parallel
+when asked), then, in order, a problem that repeats an earlier one on its sheet (or, where
+the template allows, the same problem of an earlier variant) draws again from where its
+stream stopped.  Both rounds are the same in a serial and a parallel run, so the sheets are
+the same bytes.
+
+Multiple choice.  The wrong options are mistakes of the table (``derive.quiz``); only "find
+f′" problems (kinds derivative and partial, without definitions or a point) are asked this
+way, and a draw whose mistakes give fewer than three different wrong answers is drawn again,
+then, when the template keeps failing, replaced by another template of the same bank.
+
+Pictures.  The computation graph and the plot of f and f′ are drawn for the derivatives of
+one variable (kinds derivative and graph); the worked solution of a partial derivative,
+gradient, Jacobian or Hessian says that no picture is drawn for it.
 """
 
 from __future__ import annotations
 
+import io
+import os
+import pickle
 import random
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
 from typing import Callable, Optional, Sequence, Union
 
 import sympy as sp
@@ -37,6 +59,7 @@ from .errors import InputError, TimeLimitExceeded, VerificationError
 from .limits import time_limit
 from .multivariable import ArraySolution
 from .parsing import ParseError
+from .plotting import Plot
 from .steps import Solution
 
 MAX_DRAWS = 60               # draws of one template before it is declared unusable
@@ -45,6 +68,32 @@ PROBLEM_SECONDS = 30.0       # time to work one problem
 MAX_COUNT = 200
 MAX_VARIANTS = 26
 PARTS = ("problems", "answers", "solutions")
+CHOICE_DRAWS = 3             # draws of a template whose mistakes give too few wrong answers
+CHOICE_KINDS = ("derivative", "partial")
+PICTURED_KINDS = ("derivative", "graph")
+PARALLEL_FROM = 8            # problems (count × variants) from which processes pay off
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option of a multiple-choice problem; a wrong one names the mistakes that give it."""
+
+    expression: sp.Expr
+    correct: bool
+    mistake: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The options of a multiple-choice problem in the order shown (from ``quiz.choices``,
+    kept as plain data) and the index of the right one."""
+
+    options: tuple[Choice, ...]
+    key: int
+
+    @property
+    def wrong(self) -> tuple[Choice, ...]:
+        return tuple(o for o in self.options if not o.correct)
 
 
 @dataclass(frozen=True)
@@ -59,6 +108,15 @@ class Problem:
     solution: Union[Solution, ArraySolution]
     key: str
     functions: tuple[sp.Expr, ...] = ()   # as written, in the intermediates if it has any
+    choices: Optional[Choices] = None     # the options, on a multiple-choice sheet
+    plot: Optional[Plot] = None           # f and f′ sampled, when the sheet plots
+    plot_error: str = ""                  # why f is not plotted, when it cannot be
+
+    @property
+    def pictured(self) -> bool:
+        """Whether pictures are drawn for this kind of problem (one variable)."""
+        return self.kind in PICTURED_KINDS and not self.is_array and \
+            not self.solution.partial
 
     @property
     def kind(self) -> str:
@@ -109,6 +167,13 @@ class Sheet:
     date: str = ""
     author: str = ""
     instructions: str = ""
+    multiple_choice: bool = False
+    graph: bool = False            # the computation graph in the worked solutions
+    plot: bool = False             # the plot of f and f′ in the worked solutions
+
+    @property
+    def pictures(self) -> bool:
+        return self.graph or self.plot
 
     @property
     def count(self) -> int:
@@ -149,13 +214,17 @@ def matches(template: Template, difficulty, topics) -> bool:
     return True
 
 
-def choose_templates(banks: Sequence[Bank], count: int, difficulty, topics, rng) -> list[Template]:
+def choose_templates(banks: Sequence[Bank], count: int, difficulty, topics, rng,
+                     multiple_choice: bool = False) -> list[Template]:
     """``count`` templates shared as evenly as possible among the banks that have matching
-    ones; within a bank, distinct templates until every one is used, easier ones first."""
-    pools = [[t for t in bank.templates if matches(t, difficulty, topics)] for bank in banks]
+    ones; within a bank, distinct templates until every one is used, easier ones first.
+    ``multiple_choice`` keeps the templates that can be asked so (``choice_ready``)."""
+    pools = [pool_of(bank, difficulty, topics, multiple_choice) for bank in banks]
     pools = [pool for pool in pools if pool]
     if not pools:
         wanted = []
+        if multiple_choice:
+            wanted.append("a question that can be multiple choice")
         if difficulty:
             wanted.append("difficulty " + (str(difficulty[0]) if difficulty[0] == difficulty[1]
                                            else f"{difficulty[0]}-{difficulty[1]}"))
@@ -176,6 +245,12 @@ def choose_templates(banks: Sequence[Bank], count: int, difficulty, topics, rng)
             picks += batch[:quota - len(picks)]
         chosen += sorted(picks, key=lambda t: (t.difficulty, pool.index(t)))
     return chosen
+
+
+def pool_of(bank: Bank, difficulty, topics, multiple_choice: bool = False) -> list[Template]:
+    """The templates of ``bank`` a sheet may use, in the bank's order."""
+    return [t for t in bank.templates if matches(t, difficulty, topics)
+            and (not multiple_choice or choice_ready(t))]
 
 
 # ------------------------------------------------------------------------------------------
@@ -296,13 +371,56 @@ def solve_draw(template: Template, values, filled: Filled) -> Union[Solution, Ar
     return solution
 
 
+TOO_FEW_MISTAKES = "its mistakes give fewer than three different wrong answers"
+
+
+class NoChoices(InputError):
+    """No draw of a template gives a multiple-choice question (too few different mistakes)."""
+
+
+def choice_ready(template: Template) -> bool:
+    """Whether a template can be asked as multiple choice: "find f′" for one function, with
+    no definitions to work through and no point to evaluate at."""
+    return template.kind in CHOICE_KINDS and not template.where and template.at is None
+
+
+def ask(filled: Filled, seed: int) -> Union[Choices, str]:
+    """The multiple-choice question of a filled template, or why there is none."""
+    from .quiz import choices
+
+    wrt = list(filled.wrt) if len(filled.wrt) > 1 else (filled.wrt[0] if filled.wrt else None)
+    try:
+        question = choices(filled.expression, seed, wrt=wrt, order=filled.order)
+    except InputError:
+        return TOO_FEW_MISTAKES
+    return Choices(tuple(Choice(o.expression, o.correct, o.id) for o in question.options),
+                   question.key)
+
+
 def draw_problem(template: Template, number: int, rng: random.Random, taken: set,
-                 elsewhere: frozenset = frozenset()) -> Problem:
+                 elsewhere: frozenset = frozenset(), *,
+                 quiz_seed: Optional[int] = None) -> Problem:
     """Draw values for ``template`` until the problem is well-posed and not in ``taken``
     (the keys of the problems already on this variant); one that is in ``elsewhere`` (the
-    same problem in earlier variants) is taken only when nothing else turns up."""
+    same problem in earlier variants) is taken only when nothing else turns up.  With
+    ``quiz_seed``, the problem is also asked as multiple choice (``ask``); a template whose
+    draws give too few wrong answers ``CHOICE_DRAWS`` times raises ``NoChoices``."""
     reasons: list[str] = []
     fallback = None
+    refused = 0
+
+    def finish(values, filled, key, read) -> Union[Problem, str]:
+        outcome = solve_draw(template, values, filled)
+        if isinstance(outcome, str):
+            return outcome
+        question = None
+        if quiz_seed is not None:
+            question = ask(filled, quiz_seed)
+            if isinstance(question, str):
+                return question
+        return Problem(number, template, values, filled, outcome, key, read.functions,
+                       choices=question)
+
     for attempt in range(MAX_DRAWS):
         values = template.draw(rng)
         filled = template.fill(values)
@@ -327,17 +445,22 @@ def draw_problem(template: Template, number: int, rng: random.Random, taken: set
         if key in elsewhere and attempt < PREFER_NEW_DRAWS:
             fallback = fallback or (values, filled, key, read)
             continue
-        outcome = solve_draw(template, values, filled)
-        if isinstance(outcome, str):
-            reasons.append(outcome)
-            continue
-        return Problem(number, template, values, filled, outcome, key, read.functions)
-    if fallback is not None:
-        values, filled, key, read = fallback
-        outcome = solve_draw(template, values, filled)
-        if not isinstance(outcome, str):
-            return Problem(number, template, values, filled, outcome, key, read.functions)
+        outcome = finish(values, filled, key, read)
+        if isinstance(outcome, Problem):
+            return outcome
         reasons.append(outcome)
+        if outcome == TOO_FEW_MISTAKES:
+            refused += 1
+            if refused >= CHOICE_DRAWS:
+                break
+    if fallback is not None and refused < CHOICE_DRAWS:
+        outcome = finish(*fallback)
+        if isinstance(outcome, Problem):
+            return outcome
+        reasons.append(outcome)
+    if refused >= CHOICE_DRAWS:
+        raise NoChoices(f"{template.where_is()}: problem {template.id!r}: its common "
+                        "mistakes give fewer than three different wrong answers")
     common = max(sorted(set(reasons)), key=reasons.count) if reasons else "no draw"
     raise InputError(f"{template.where_is()}: problem {template.id!r}: no well-posed draw in "
                      f"{MAX_DRAWS} tries (most often: {common})")
@@ -350,40 +473,177 @@ def variant_label(index: int) -> str:
     return chr(ord("A") + index)
 
 
+@dataclass(frozen=True)
+class Slot:
+    """The work of one problem of one variant: the templates to try in turn (the chosen one,
+    then, on a multiple-choice sheet, the others of its bank) and what to add to it."""
+
+    variant: int
+    number: int
+    templates: tuple[Template, ...]
+    seed: int
+    multiple_choice: bool = False
+    plot: bool = False
+
+    @property
+    def stream(self) -> str:
+        return f"derive sheet {self.seed}: variant {self.variant}: problem {self.number}"
+
+    @property
+    def quiz_seed(self) -> Optional[int]:
+        if not self.multiple_choice:
+            return None
+        return random.Random(self.stream + ": choices").getrandbits(32)
+
+
+def work_slot(slot: Slot, taken=frozenset(), elsewhere=frozenset(), state=None):
+    """Draw and work the problem of ``slot``, not one in ``taken``, preferably not one in
+    ``elsewhere``; the stream starts afresh, or at ``state`` where an earlier call stopped.
+    Returns (problem, state of the stream)."""
+    rng = random.Random(slot.stream)
+    if state is not None:
+        rng.setstate(state)
+    last: Optional[NoChoices] = None
+    for template in slot.templates:
+        try:
+            problem = draw_problem(template, slot.number, rng, set(taken), frozenset(elsewhere),
+                                   quiz_seed=slot.quiz_seed)
+        except NoChoices as error:
+            last = error
+            continue
+        if slot.plot:
+            problem = with_plot(problem)
+        return problem, rng.getstate()
+    if len(slot.templates) == 1:
+        raise last
+    raise InputError(f"{last}, nor do the other problems of its bank that match")
+
+
+def with_plot(problem: Problem) -> Problem:
+    """The problem with f and f′ sampled for the plot, or the reason it cannot be plotted."""
+    from .plotting import plot_data
+
+    if not problem.pictured:
+        return problem
+    try:
+        return replace(problem, plot=plot_data(problem.solution))
+    except InputError as error:
+        return replace(problem, plot_error=str(error))
+
+
+def default_jobs() -> int:
+    """The processors this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:      # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles SymPy expressions as they are: an expression is rebuilt from its arguments
+    without evaluation, so a sum written ``5 + 4x³`` stays so (SymPy's own pickles rebuild
+    with evaluation, which puts the terms in SymPy's order)."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, sp.Basic) and not obj.is_Atom and obj.args:
+            return _rebuilt, (type(obj), obj.args)
+        return NotImplemented
+
+
+def _rebuilt(cls, args):
+    with sp.evaluate(False):
+        return cls(*args)
+
+
+def _work_slot_packed(slot: Slot) -> bytes:
+    """``work_slot`` in a worker process: its result pickled by ``_Pickler``."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, pickle.HIGHEST_PROTOCOL).dump(work_slot(slot))
+    return buffer.getvalue()
+
+
+def _first_round(slots: Sequence[Slot], jobs: int, progress) -> list:
+    """Every slot worked on its own, in order of the slots; in ``jobs`` processes."""
+    if jobs <= 1:
+        done = []
+        for slot in slots:
+            done.append(work_slot(slot))
+            if progress is not None:
+                progress(done[-1][0])
+        return done
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_work_slot_packed, slot): i for i, slot in enumerate(slots)}
+        done = [None] * len(slots)
+        try:
+            for future in as_completed(futures):
+                done[futures[future]] = pickle.loads(future.result())
+                if progress is not None:
+                    progress(done[futures[future]][0])
+        except BaseException:
+            for future in futures:          # the first error stops the sheet
+                future.cancel()
+            raise
+    return done
+
+
 def make_sheet(banks: Sequence[Bank], *, count: int = 10, difficulty=None,
                topics: Sequence[str] = (), seed: int = 0, variants: int = 1,
                title: str = "Derivatives", course: str = "", date: str = "", author: str = "",
-               instructions: str = "",
+               instructions: str = "", multiple_choice: bool = False, graph: bool = False,
+               plot: bool = False, jobs: Optional[int] = None,
                progress: Optional[Callable[[Problem], None]] = None) -> Sheet:
     """A sheet of ``count`` problems from ``banks`` in ``variants`` versions.
 
     ``difficulty`` is None or (low, high); ``topics`` keeps templates with one of these tags.
-    ``progress`` is called after each problem is drawn and worked.
+    ``multiple_choice`` asks every problem with four options; ``graph`` and ``plot`` draw
+    pictures in the worked solutions.  ``jobs`` processes work the problems (default: one
+    per processor; one for a sheet of fewer than ``PARALLEL_FROM`` problems); the sheet is
+    the same whatever their number.  ``progress`` is called after each problem is worked.
     """
     if not 1 <= count <= MAX_COUNT:
         raise InputError(f"the count must be between 1 and {MAX_COUNT}, not {count}")
     if not 1 <= variants <= MAX_VARIANTS:
         raise InputError(f"the number of variants must be between 1 and {MAX_VARIANTS}, "
                          f"not {variants}")
+    if jobs is not None and jobs < 1:
+        raise InputError(f"the number of jobs must be at least 1, not {jobs}")
     if isinstance(difficulty, str):
         difficulty = difficulty_range(difficulty)
     templates = choose_templates(banks, count, difficulty, tuple(topics),
-                                 random.Random(f"derive sheet {seed}: choice"))
+                                 random.Random(f"derive sheet {seed}: choice"), multiple_choice)
+    candidates = []
+    for number, template in enumerate(templates, start=1):
+        others = []
+        if multiple_choice:
+            bank = next(b for b in banks if b.name == template.bank and template in b.templates)
+            others = [t for t in pool_of(bank, difficulty, tuple(topics), True) if t != template]
+            random.Random(f"derive sheet {seed}: others {number}").shuffle(others)
+        candidates.append((template, *others))
+    slots = [Slot(index, number, candidates[number - 1], seed, multiple_choice, plot)
+             for index in range(variants) for number in range(1, count + 1)]
+    if jobs is None:
+        jobs = default_jobs() if len(slots) >= PARALLEL_FROM else 1
+    first = _first_round(slots, min(jobs, len(slots)), progress)
+
     done: list[Variant] = []
     for index in range(variants):
-        rng = random.Random(f"derive sheet {seed}: variant {index}")
         problems: list[Problem] = []
         taken: set[str] = set()
-        for number, template in enumerate(templates, start=1):
+        for number in range(1, count + 1):
+            k = index * count + number - 1
+            problem, state = first[k]
             elsewhere = frozenset(v.problems[number - 1].key for v in done)
-            problem = draw_problem(template, number, rng, taken, elsewhere)
+            if problem.key in taken or problem.key in elsewhere:
+                slot = slots[k]
+                start = slot.templates.index(problem.template)
+                slot = replace(slot, templates=slot.templates[start:])
+                problem, _ = work_slot(slot, taken, elsewhere, state)
             taken.add(problem.key)
             problems.append(problem)
-            if progress is not None:
-                progress(problem)
         done.append(Variant(variant_label(index), tuple(problems)))
     return Sheet(title=title, seed=seed, variants=tuple(done), banks=tuple(banks),
-                 course=course, date=date, author=author, instructions=instructions)
+                 course=course, date=date, author=author, instructions=instructions,
+                 multiple_choice=multiple_choice, graph=graph, plot=plot)
 
 
 # ------------------------------------------------------------------------------------------
@@ -409,9 +669,14 @@ def render_sheet(sheet: Sheet, fmt: str = "latex", *, parts: Sequence[str] = ("p
     if unknown or not parts:
         raise InputError(f"a sheet has the parts {', '.join(PARTS)}")
     chosen = tuple(p for p in PARTS if p in parts)
+    if sheet.plot and fmt != "latex":
+        raise InputError("a sheet's plots are pgfplots pictures: use --format latex or pdf")
     env = environment(fmt, templates)
+    pictures = dict(draw_graph=lambda solution: _graph(solution, fmt, templates),
+                    draw_plot=lambda plot: _plot(plot, templates))
     try:
-        body = env.get_template(f"{fmt}/sheet.j2").render(sheet=sheet, parts=chosen).strip()
+        body = env.get_template(f"{fmt}/sheet.j2").render(sheet=sheet, parts=chosen,
+                                                           **pictures).strip()
         if fmt == "latex":
             body = env.get_template("latex/sheet-document.j2").render(
                 body=body, sheet=sheet, parts=chosen)
@@ -420,3 +685,13 @@ def render_sheet(sheet: Sheet, fmt: str = "latex", *, parts: Sequence[str] = ("p
     if fmt == "latex":
         body = fit_aligns(body)
     return body.strip() + "\n"
+
+
+def _graph(solution: Solution, fmt: str, templates: Optional[str]) -> str:
+    from .pictures import graph_figure
+    return graph_figure(solution, fmt, templates).strip("\n")
+
+
+def _plot(plot: Plot, templates: Optional[str]) -> str:
+    from .pictures import plot_figure
+    return plot_figure(plot, "latex", templates=templates).strip("\n")

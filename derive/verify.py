@@ -29,6 +29,7 @@ from .steps import Check, Step
 
 MIN_POINTS = 4
 TRIES = 40
+NEAR_TRIES = 60
 TOLERANCE = sp.Float("1e-12")
 TOLERANCE_MP = mpmath.mpf("1e-12")
 SIMPLIFY_BUDGET = 2.0
@@ -78,11 +79,18 @@ def _concrete(*exprs: sp.Expr) -> tuple[sp.Expr, ...]:
 SCALES = (1, 3, 10, 100)
 
 
-def _points(symbols, rng):
+def _points(symbols, rng, found):
     """Rational points at mixed scales, so that functions defined only on a narrow interval
-    (arcsin) or only far out (arcosh, √(x − 10)) are still evaluated somewhere."""
+    (arcsin) or only far out (arcosh, √(x − 10)) are still evaluated somewhere; then points
+    near those in ``found`` (the caller's list of points where both sides were defined)."""
     for _ in range(TRIES):
         yield {s: sp.Rational(rng.randint(-997, 997) * rng.choice(SCALES), 997) for s in symbols}
+    for _ in range(NEAR_TRIES):
+        if not found:
+            return
+        centre = rng.choice(found)
+        yield {s: v + sp.Rational(rng.randint(-500, 500), 10_000) * (abs(v) + 1) / 10
+               for s, v in centre.items()}
 
 
 def equivalent(a: sp.Expr, b: sp.Expr, domain: sp.Expr | None = None) -> Verdict:
@@ -119,10 +127,12 @@ def _simplifies_to_zero(d) -> bool:
 
 
 def _numeric(a, b, domain=None) -> Verdict:
+    """Compare at random points; where the domain is narrow (arcosh(artanh x) lives on
+    [tanh 1, 1)) and few random points land in it, look again close to those that did."""
     symbols = sorted(a.free_symbols | b.free_symbols, key=str)
     rng = random.Random(20261123)
-    agreed = 0
-    for point in _points(symbols, rng):
+    agreed, found = 0, []
+    for point in _points(symbols, rng, found):
         if domain is not None and value_at(domain, point) is None:
             continue
         va, vb = value_at(a, point), value_at(b, point)
@@ -132,6 +142,7 @@ def _numeric(a, b, domain=None) -> Verdict:
             where = ", ".join(f"{s}={v}" for s, v in point.items())
             return Verdict(False, "numeric", f"at {where}: {va} vs {vb}")
         agreed += 1
+        found.append(point)
         if agreed >= MIN_POINTS * 2:
             break
     if agreed >= MIN_POINTS:

@@ -110,6 +110,19 @@ UNARY = {
     "cosh": (sp.cosh, [_call("cosh")]),
     "tanh": (sp.tanh, [_call("tanh")]),
     "abs": (sp.Abs, [_call("abs"), _bars]),
+    "sec": (sp.sec, [_call("sec")]), "csc": (sp.csc, [_call("csc")]),
+    "cot": (sp.cot, [_call("cot")]),
+    "asin": (sp.asin, [_call("asin"), _call("arcsin")]),
+    "acos": (sp.acos, [_call("acos"), _call("arccos")]),
+    "acot": (sp.acot, [_call("acot")]), "asec": (sp.asec, [_call("asec")]),
+    "acsc": (sp.acsc, [_call("acsc")]),
+    "sech": (sp.sech, [_call("sech")]), "csch": (sp.csch, [_call("csch")]),
+    "coth": (sp.coth, [_call("coth")]),
+    "asinh": (sp.asinh, [_call("asinh"), _call("arsinh")]),
+    "acosh": (sp.acosh, [_call("acosh")]), "atanh": (sp.atanh, [_call("atanh")]),
+    "acoth": (sp.acoth, [_call("acoth")]), "asech": (sp.asech, [_call("asech")]),
+    "acsch": (sp.acsch, [_call("acsch")]),
+    "cbrt": (sp.cbrt, [_call("cbrt")]),
 }
 # abs is drawn rarely: every other function appears three times in the draw
 UNARY_DRAW = [name for name in UNARY if name != "abs"] * 3 + ["abs"]
@@ -228,3 +241,37 @@ def test_every_format_renders_and_text_has_no_python_powers(tree):
     assert all(out.strip() for out in outputs.values())
     assert "**" not in outputs["text"]
     assert json.loads(outputs["json"])["result"]
+
+
+# every supported function, nested up to six deep (few examples: each is a long expression)
+@settings(max_examples=EXPLORE or 12, **FAST)
+@given(trees(6))
+def test_deep_random_functions_are_verified(tree):
+    assume(usable(tree))
+    note(f"input: {tree.text!r}   sympy: {tree.expr}")
+    sol = differentiate(tree.text)
+    assert sol.verified, sol.failed_checks
+    comparison = compare_numerically(sol.result, sp.diff(tree.expr, x), domain=tree.expr,
+                                     seed=1)
+    assert comparison.ok, comparison.mismatch or f"only {comparison.agreed} points"
+
+
+@settings(max_examples=EXPLORE or 2, **FAST)
+@given(st.lists(trees(4), min_size=10, max_size=10))
+def test_a_batch_of_random_solutions_compiles_with_pdflatex(tmp_path_factory, batch):
+    import shutil
+    import subprocess
+    pdflatex = shutil.which("pdflatex")
+    if pdflatex is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdflatex is missing: .ci/run installs TeX Live")
+        pytest.skip("pdflatex is not installed here (CI installs it)")
+    bodies = [differentiate(t.text).render("latex") for t in batch if usable(t)]
+    assume(bodies)
+    folder = tmp_path_factory.mktemp("batch")
+    document = ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n"
+                "\\begin{document}\n" + "\n\\bigskip\n".join(bodies) + "\n\\end{document}\n")
+    (folder / "batch.tex").write_text(document, encoding="utf-8")
+    done = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", "batch.tex"],
+                          cwd=folder, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:]

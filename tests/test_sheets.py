@@ -471,3 +471,234 @@ def test_a_long_sum_is_continued_and_short_rows_stay():
     assert all(fitted.count(a) == fitted.count(b) for a, b in (("{", "}"), ("\\left", "\\right")))
     short = "\\begin{align*}\ny &= x^{2} && \\text{power rule}\n\\end{align*}"
     assert fit_aligns(short) == short
+
+
+# --- multiple choice ------------------------------------------------------------------------
+
+LETTERS = "abcd"
+
+
+def _function_of(problem):
+    s = problem.solution
+    return in_inputs(s.expression, s.definitions).doit(), s.sequence
+
+
+def test_multiple_choice_options_are_four_different_answers_one_of_them_right():
+    banks = load_banks(["chain-rule", "product-rule", "partial-derivatives"])
+    sheet = make_sheet(banks, count=6, seed=21, multiple_choice=True, jobs=1)
+    assert sheet.count == 6
+    for problem in sheet.problems:
+        question = problem.choices
+        assert question is not None and len(question.options) == 4
+        function, sequence = _function_of(problem)
+        derivative = sp.diff(function, *sequence)
+        right = [o for o in question.options if o.correct]
+        assert len(right) == 1 and question.options[question.key] is right[0]
+        key = question.options[question.key].expression
+        assert compare_numerically(key, derivative, function, seed=problem.number).ok
+        for k, (a, b) in enumerate(
+                [(a, b) for i, a in enumerate(question.options) for b in question.options[i + 1:]]):
+            # two options that agreed wherever both are defined would be the same answer
+            assert not compare_numerically(a.expression, b.expression, function, seed=k).ok, \
+                f"{problem.filled.expression}: {a.expression} and {b.expression}"
+        for option in question.wrong:
+            assert not compare_numerically(option.expression, derivative, function).ok
+
+
+def _options_in(markdown: str) -> list[list[str]]:
+    """The options (a)-(d) of each problem as the sheet shows them."""
+    blocks = re.split(r"^\d+\. ", markdown.split("## Answers")[0], flags=re.M)[1:]
+    return [re.findall(r"^   \(([a-d])\) \$(.*)\$(?:<br>)?$", b, re.M) for b in blocks]
+
+
+def test_multiple_choice_key_letters_point_at_the_right_answer(capsys):
+    assert run(["sheet", "chain-rule", "exponentials-logarithms", "--count", "4", "--seed", "5",
+                "--multiple-choice", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    options = _options_in(out)
+    assert len(options) == 4
+    assert all([letter for letter, _ in o] == list(LETTERS) for o in options)
+    key = re.search(r"^\*\*Key:\*\* (.*)$", out, re.M).group(1)
+    letters = re.findall(r"(\d+) \(([a-d])\)", key)
+    assert [n for n, _ in letters] == ["1", "2", "3", "4"]
+    answers = re.findall(r"^(\d+)\. \(([a-d])\) \$\\frac\{df\}\{dx\} = (.*)\$$",
+                         out.split("## Answers")[1], re.M)
+    assert [(n, letter) for n, letter, _ in answers] == letters
+    for (n, letter, shown), shown_options in zip(answers, options):
+        # the option under the key letter is the answer of the key
+        assert dict(shown_options)[letter] == shown
+    # and that answer is the derivative
+    sheet = make_sheet(load_banks(["chain-rule", "exponentials-logarithms"]), count=4, seed=5,
+                       multiple_choice=True, jobs=1)
+    for problem, (_, letter) in zip(sheet.problems, letters):
+        function, sequence = _function_of(problem)
+        chosen = problem.choices.options[LETTERS.index(letter)].expression
+        assert compare_numerically(chosen, sp.diff(function, *sequence), function).ok
+
+
+def test_multiple_choice_same_seed_same_bytes(capsys):
+    outputs = []
+    for seed in ("3", "3", "4"):
+        assert run(["sheet", "chain-rule", "--count", "3", "--seed", seed, "--multiple-choice",
+                    "--variants", "2", "--jobs", "1"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert outputs[0] != outputs[2]
+    assert outputs[0].count("\\begin{choicelist}") == 6
+    assert outputs[0].count("\\choicekey{") == 2
+
+
+FEW_MISTAKES = """title = "Monomials"
+
+[[problems]]
+id = "monomial"
+expression = "{a} x^{n}"
+difficulty = 1
+[problems.params]
+a = {int = [2, 9]}
+n = {int = [3, 7]}
+"""
+
+ENOUGH_MISTAKES = """
+[[problems]]
+id = "power-times-sine"
+expression = "x^{n} sin({a} x)"
+difficulty = 1
+[problems.params]
+a = {int = [2, 9]}
+n = {int = [2, 5]}
+"""
+
+
+def test_a_template_with_too_few_mistakes_is_replaced_by_another(tmp_path, capsys):
+    # a x^n: the only mistake that applies is the power rule's (one wrong answer)
+    path = _bank(tmp_path, FEW_MISTAKES + ENOUGH_MISTAKES)
+    sheet = make_sheet(load_banks([path]), count=2, seed=1, multiple_choice=True, jobs=1)
+    assert [p.template.id for p in sheet.problems] == ["power-times-sine"] * 2
+    assert all(len(p.choices.options) == 4 for p in sheet.problems)
+    alone = _bank(tmp_path, FEW_MISTAKES, "alone.toml")
+    assert run(["sheet", alone, "--count", "1", "--multiple-choice"]) == 2
+    message = _error(capsys)
+    assert message.startswith(f"{alone}:3: problem 'monomial': its common mistakes give fewer "
+                              "than three different wrong answers")
+
+
+def test_multiple_choice_takes_only_questions_of_one_function(capsys):
+    sheet = make_sheet(load_banks(["jacobians-hessians", "chain-rule"]), count=2, seed=2,
+                       multiple_choice=True, jobs=1)
+    assert [p.bank for p in sheet.problems] == ["chain-rule", "chain-rule"]
+    assert run(["sheet", "jacobians-hessians", "--multiple-choice"]) == 2
+    assert "can be multiple choice" in _error(capsys)
+
+
+def test_multiple_choice_sheet_compiles(tmp_path, capsys):
+    pdflatex = _tool("pdflatex")
+    source = tmp_path / "quiz.tex"
+    assert run(["sheet", "chain-rule", "quotient-rule", "trigonometric", "partial-derivatives",
+                "--count", "6", "--seed", "8", "--multiple-choice", "--solutions",
+                "-o", str(source)]) == 0
+    assert "with answers and solutions" in capsys.readouterr().err
+    tex = source.read_text(encoding="utf-8")
+    assert tex.count("\\begin{choicelist}") == 6
+    key = re.search(r"\\choicekey\{(.*)\}", tex).group(1)
+    assert re.fullmatch(r"(\d\\,\([a-d]\)(\\quad )?){6}", key), key
+    done = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", source.name],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "Overfull \\hbox" not in (tmp_path / "quiz.log").read_text(errors="replace")
+
+
+# --- pictures in the worked solutions -----------------------------------------------------
+
+def test_graph_and_plot_in_worked_solutions_compile(tmp_path, capsys):
+    pdflatex = _tool("pdflatex")
+    banks = load_banks(["chain-rule", "computation-graphs", "partial-derivatives",
+                        "jacobians-hessians"])
+    sheet = make_sheet(banks, count=4, seed=6, graph=True, plot=True, jobs=1)
+    pictured = [p for p in sheet.problems if p.pictured]
+    assert [p.bank for p in pictured] == ["chain-rule", "computation-graphs"]
+    assert all(p.plot is not None for p in pictured)
+    tex = render_sheet(sheet, "latex", parts=("problems", "solutions"))
+    assert tex.count("\\begin{tikzpicture}") == 2 + 2      # a graph and a plot each
+    assert tex.count("\\begin{axis}") == 2
+    assert tex.count("No picture: the computation graph and the plot are drawn for "
+                     "derivatives of a function of one variable.") == 2
+    assert "\\usepackage{pgfplots}" in tex
+    plain = render_sheet(make_sheet(banks, count=4, seed=6, jobs=1), "latex",
+                         parts=("problems", "solutions"))
+    assert "tikz" not in plain
+    source = tmp_path / "pictures.tex"
+    source.write_text(tex, encoding="utf-8")
+    done = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", source.name],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_graph_in_markdown_is_mermaid_and_plot_needs_latex(capsys):
+    assert run(["sheet", "chain-rule", "partial-derivatives", "--count", "2", "--seed", "2",
+                "--solutions", "--graph", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("```mermaid") == 1
+    assert out.count("*No picture: the computation graph is drawn for derivatives of a "
+                     "function of one variable.*") == 1
+    sheet = make_sheet(load_banks(["chain-rule"]), count=1, seed=2, jobs=1)
+    mermaid = out.split("```mermaid")[1].split("```")[0]
+    solution = sheet.problems.__next__().solution
+    nodes = len(solution.intermediates) + 1           # the intermediates and x
+    assert len(re.findall(r"^    n\d+[\(]", mermaid, re.M)) == nodes
+    assert run(["sheet", "chain-rule", "--solutions", "--plot", "--format", "markdown"]) == 2
+    assert "--plot draws pgfplots pictures" in _error(capsys)
+    assert run(["sheet", "chain-rule", "--graph"]) == 2
+    assert "add --solutions" in _error(capsys)
+
+
+# --- parallel work ------------------------------------------------------------------------
+
+def test_parallel_sheet_is_the_same_bytes_as_serial(tmp_path, monkeypatch):
+    import derive.sheets
+
+    # few distinct draws, so that problems repeat in the first round and are drawn again
+    path = _bank(tmp_path, "title = \"Few\"\n" + ENOUGH_MISTAKES
+                 .replace("a = {int = [2, 9]}", "a = {choice = [2, 3]}")
+                 .replace("n = {int = [2, 5]}", "n = {choice = [2, 3]}"))
+    banks = load_banks(["chain-rule", "partial-derivatives", path])
+    calls = []
+    work = derive.sheets.work_slot
+    texts = []
+    for jobs in (1, 2):
+        with monkeypatch.context() as patched:
+            if jobs == 1:
+                patched.setattr(derive.sheets, "work_slot",
+                                lambda *a: calls.append(a) or work(*a))
+            sheet = make_sheet(banks, count=9, seed=13, variants=2, graph=True, plot=True,
+                               jobs=jobs)
+        for variant in sheet.variants:
+            keys = [p.key for p in variant.problems]
+            assert len(set(keys)) == len(keys)
+        texts.append(render_sheet(sheet, "latex", parts=("problems", "answers", "solutions")))
+    assert len(calls) > 18          # some problems repeated and were drawn again
+    assert texts[0] == texts[1]
+
+
+def test_jobs_on_the_command_line(capsys):
+    outputs = []
+    for jobs in ("1", "2"):
+        assert run(["sheet", "product-rule", "--count", "8", "--seed", "4", "--multiple-choice",
+                    "--jobs", jobs, "--format", "markdown"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert run(["sheet", "product-rule", "--jobs", "0"]) == 2
+    _error(capsys)
+
+
+def test_a_bank_error_in_a_parallel_run_is_one_line(tmp_path, capsys):
+    path = _bank(tmp_path, GOOD + """
+[[problems]]
+id = "two"
+expression = "sin({f})"
+difficulty = 2
+[problems.params]
+f = {choice = ["2x)"]}
+""")
+    assert run(["sheet", path, "--count", "8", "--jobs", "2"]) == 2
+    assert _error(capsys).startswith(f"{path}:14: problem 'two': with f=2x), the expression")
