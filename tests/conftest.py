@@ -301,3 +301,18 @@ def solved(text: str, wrt: str | None = None, style: str = "method", order: int 
 def walk(steps):
     for step in steps:
         yield from step.walk()
+
+
+def pdflatex_path() -> str:
+    """The pdflatex program; a missing one fails on CI (.ci/run installs TeX Live) and
+    skips elsewhere."""
+    import os
+    import shutil
+
+    import pytest
+    found = shutil.which("pdflatex")
+    if found is None and os.environ.get("CI"):
+        pytest.fail("pdflatex is missing: .ci/run installs TeX Live")
+    if found is None:
+        pytest.skip("pdflatex is not installed here (CI installs it)")
+    return found

@@ -6,7 +6,6 @@ SymPy's syntax, read with ``from_sympy``), never taken from the program's output
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from conftest import assert_same_function, compare_numerically, from_sympy
+from conftest import pdflatex_path, assert_same_function, compare_numerically, from_sympy
 from derive import answers, mistakes, quiz
 from derive.answers import AnswerParseError, Judge, check, diagnose_answer
 from derive.cli import run
@@ -386,17 +385,10 @@ def test_markdown_verdict(capsys):
     assert "$\\frac{df}{dx} = -3 \\sin\\left(3 x\\right)$" in out
 
 
-def _pdflatex():
-    found = shutil.which("pdflatex")
-    if found is None and os.environ.get("CI"):
-        pytest.fail("pdflatex is missing")
-    if found is None:
-        pytest.skip("pdflatex is not installed here")
-    return found
 
 
 def test_latex_verdicts_compile(tmp_path, capsys):
-    pdflatex = _pdflatex()
+    pdflatex = pdflatex_path()
     cases = [("ln(sin(x^3)^2)", "2 cot(x^3)", []), ("cos(3x)", "sin(3x)", []),
              ("x^2 + x y + y^2", "2x + x + y + 2y", ["--wrt", "x"]),
              ("x^2", "x^2 - 1", []), ("x^2", "2x", [])]

@@ -1,29 +1,21 @@
 """LaTeX output compiles: the real check that what a teacher pastes into a document works."""
 
-import os
-import shutil
 import subprocess
 
 import pytest
 
 from derive import differentiate
+from conftest import pdflatex_path
 
 FUNCTIONS = ["ln(sin(x^3)^2)", "sin(x + x^2)", "x*x^2", "x^x", "|x|", "f(g(x))",
              "\\frac{1}{1+e^{-x}}", "log(x, 2) + arcsec(x)"]
 
 
-def _pdflatex():
-    found = shutil.which("pdflatex")
-    if found is None and os.environ.get("CI"):
-        pytest.fail("pdflatex is missing: .ci/run installs TeX Live")
-    if found is None:
-        pytest.skip("pdflatex is not installed here (CI installs it)")
-    return found
 
 
 @pytest.mark.parametrize("style", ["method", "compact"])
 def test_standalone_documents_compile(tmp_path, style):
-    pdflatex = _pdflatex()
+    pdflatex = pdflatex_path()
     for i, text in enumerate(FUNCTIONS):
         tex = differentiate(text).render("latex", standalone=True) if style == "method" else \
             differentiate(text, style="compact").render("latex", standalone=True)
@@ -42,7 +34,7 @@ def test_fragment_has_no_document_preamble():
 
 
 def test_single_solution_as_pdf(tmp_path, capsys):
-    _pdflatex()
+    pdflatex_path()
     from derive.cli import run
     target = tmp_path / "solution.pdf"
     assert run(["ln(sin(x^3)^2)", "--format", "pdf", "-o", str(target)]) == 0

@@ -2,8 +2,6 @@
 matrices of symbols differentiated entry by entry, and the command line around them."""
 
 import json
-import os
-import shutil
 import subprocess
 
 import pytest
@@ -12,6 +10,7 @@ import sympy as sp
 import derive.matrices as matrices
 from derive.cli import run
 from derive.matrices import instantiate, parse_shapes, solve_matrix
+from conftest import pdflatex_path
 
 
 def vec(name, n):
@@ -299,17 +298,10 @@ def test_output_is_deterministic(capsys):
     assert capsys.readouterr().out == first
 
 
-def _pdflatex():
-    found = shutil.which("pdflatex")
-    if found is None and os.environ.get("CI"):
-        pytest.fail("pdflatex is missing")
-    if found is None:
-        pytest.skip("pdflatex is not installed here")
-    return found
 
 
 def test_latex_compiles(tmp_path, capsys):
-    pdflatex = _pdflatex()
+    pdflatex = pdflatex_path()
     for k, (text, wrt, shapes, *_rest) in enumerate(EXAMPLES):
         args = [text, "--wrt", wrt, "--format", "latex", "--standalone",
                 "-o", str(tmp_path / f"m{k}.tex")]
@@ -422,7 +414,7 @@ def test_trace_of_a_product_transposes_in_reverse_order():
 
 
 def test_latex_of_the_notes_compiles(tmp_path):
-    pdflatex = _pdflatex()
+    pdflatex = pdflatex_path()
     for k, args in enumerate([["tr(X^-1 A)", "--wrt", "X", "--shape", "A=n,n", "--shape", "X=n,n"],
                               ["relu(W x + b)", "--wrt", "x", "--shape", "W=m,n", "--shape",
                                "x=n", "--shape", "b=m"]]):

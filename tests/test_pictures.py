@@ -11,7 +11,7 @@ import sys
 import pytest
 import sympy as sp
 
-from conftest import assert_same_function
+from conftest import pdflatex_path, assert_same_function
 from derive import differentiate, gradient
 from derive.cli import run
 from derive.drawing import drawing
@@ -262,22 +262,11 @@ def _inside_window(plot):
 
 # --- LaTeX compiles -----------------------------------------------------------------------
 
-def _pdflatex():
-    found = shutil.which("pdflatex")
-    pictures = shutil.which("kpsewhich") and subprocess.run(
-        ["kpsewhich", "tikz.sty", "pgfplots.sty"], capture_output=True, text=True).stdout
-    ready = found and pictures and len(pictures.split()) == 2
-    if not ready and os.environ.get("CI"):
-        pytest.fail("pdflatex with TikZ and pgfplots is missing: .ci/run installs TeX Live "
-                    "(texlive-pictures)")
-    if not ready:
-        pytest.skip("pdflatex with TikZ and pgfplots is not installed here (CI installs it)")
-    return found
 
 
 def _compile(tmp_path, name, tex):
     (tmp_path / f"{name}.tex").write_text(tex, encoding="utf-8")
-    done = subprocess.run([_pdflatex(), "-interaction=nonstopmode", "-halt-on-error",
+    done = subprocess.run([pdflatex_path(), "-interaction=nonstopmode", "-halt-on-error",
                            f"{name}.tex"], cwd=tmp_path, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stdout[-3000:]
@@ -285,7 +274,7 @@ def _compile(tmp_path, name, tex):
 
 
 def test_tikz_graphs_and_pgfplots_plots_compile(tmp_path):
-    _pdflatex()
+    pdflatex_path()
     parts = [graph_figure(_solution(t), "latex") for t in
              GRAPHS + ["tan(sin(cos(e^(x^2 + 1))))", "f(g(x))"]]
     parts += [plot_figure(t, "latex", r) for t, r in
@@ -295,7 +284,7 @@ def test_tikz_graphs_and_pgfplots_plots_compile(tmp_path):
 
 
 def test_the_command_line_document_with_both_pictures_compiles(tmp_path):
-    _pdflatex()
+    pdflatex_path()
     target = tmp_path / "solution.tex"
     assert run(["sin(x + x^2)", "--graph", "--plot", "--range", "-2,2", "--format", "latex",
                 "--standalone", "-o", str(target)]) == 0

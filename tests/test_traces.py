@@ -5,7 +5,6 @@ several outputs, every output format, and the command line."""
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -18,6 +17,7 @@ from derive import rules
 from derive.cli import run
 from derive.notation import to_text
 from derive.traces import trace
+from conftest import pdflatex_path
 
 ROOT = Path(__file__).resolve().parent.parent
 BAYDIN = "ln(x1) + x1*x2 - sin(x2)"
@@ -298,17 +298,10 @@ def test_markdown_tables(capsys):
     assert r"\mathrel{+}=" in out
 
 
-def _pdflatex():
-    found = shutil.which("pdflatex")
-    if found is None and os.environ.get("CI"):
-        pytest.fail("pdflatex is missing: .ci/run installs TeX Live")
-    if found is None:
-        pytest.skip("pdflatex is not installed here (CI installs it)")
-    return found
 
 
 def test_latex_documents_compile(capsys, tmp_path):
-    pdflatex = _pdflatex()
+    pdflatex = pdflatex_path()
     requests = [
         (BAYDIN, "--mode", "reverse", "--at", AT),
         (BAYDIN, "--mode", "forward", "--at", AT, "--seed-input", "x1"),
