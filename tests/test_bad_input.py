@@ -24,7 +24,7 @@ def test_the_corpus_is_broad():
     assert len(list(_cases())) >= 60
 
 
-@pytest.mark.parametrize("args, code, message", _cases())
+@pytest.mark.parametrize("args, code, message", list(_cases()))
 def test_bad_input(capsys, args, code, message):
     assert run(args) == code
     out, err = capsys.readouterr()
