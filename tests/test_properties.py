@@ -21,7 +21,7 @@ import sympy as sp
 from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
-from conftest import (compare_numerically, defined_at, parts, random_points, real_symbol,
+from conftest import (pdflatex_path, compare_numerically, defined_at, parts, random_points, real_symbol,
                       real_value)
 from derive import differentiate as derive_differentiate
 
@@ -219,9 +219,8 @@ FAST = dict(deadline=None, derandomize=not EXPLORE,
                                    HealthCheck.data_too_large])
 
 
-@settings(max_examples=EXPLORE or 60, **FAST)
-@given(trees())
-def test_random_function_is_verified_and_agrees_with_sympy(tree):
+def assert_worked_and_right(tree: Tree) -> None:
+    """derive's solution of a usable tree verifies and equals SymPy's derivative."""
     assume(usable(tree))
     note(f"input: {tree.text!r}   sympy: {tree.expr}")
     sol = differentiate(tree.text)
@@ -229,6 +228,12 @@ def test_random_function_is_verified_and_agrees_with_sympy(tree):
     comparison = compare_numerically(sol.result, sp.diff(tree.expr, x), domain=tree.expr,
                                      seed=1)
     assert comparison.ok, comparison.mismatch or f"only {comparison.agreed} points"
+
+
+@settings(max_examples=EXPLORE or 60, **FAST)
+@given(trees())
+def test_random_function_is_verified_and_agrees_with_sympy(tree):
+    assert_worked_and_right(tree)
 
 
 @settings(max_examples=EXPLORE or 25, **FAST)
@@ -247,25 +252,14 @@ def test_every_format_renders_and_text_has_no_python_powers(tree):
 @settings(max_examples=EXPLORE or 12, **FAST)
 @given(trees(6))
 def test_deep_random_functions_are_verified(tree):
-    assume(usable(tree))
-    note(f"input: {tree.text!r}   sympy: {tree.expr}")
-    sol = differentiate(tree.text)
-    assert sol.verified, sol.failed_checks
-    comparison = compare_numerically(sol.result, sp.diff(tree.expr, x), domain=tree.expr,
-                                     seed=1)
-    assert comparison.ok, comparison.mismatch or f"only {comparison.agreed} points"
+    assert_worked_and_right(tree)
 
 
 @settings(max_examples=EXPLORE or 2, **FAST)
 @given(st.lists(trees(4), min_size=10, max_size=10))
 def test_a_batch_of_random_solutions_compiles_with_pdflatex(tmp_path_factory, batch):
-    import shutil
     import subprocess
-    pdflatex = shutil.which("pdflatex")
-    if pdflatex is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdflatex is missing: .ci/run installs TeX Live")
-        pytest.skip("pdflatex is not installed here (CI installs it)")
+    pdflatex = pdflatex_path()
     bodies = [differentiate(t.text).render("latex") for t in batch if usable(t)]
     assume(bodies)
     folder = tmp_path_factory.mktemp("batch")
