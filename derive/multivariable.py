@@ -25,7 +25,8 @@ from typing import Optional, Sequence
 
 import sympy as sp
 
-from .engine import DEFAULT_SIMPLIFY_BUDGET, expand_definitions, function_name, solve
+from .engine import (DEFAULT_SIMPLIFY_BUDGET, evaluate_at, expand_definitions, function_name,
+                     solve)
 from .simplify import shortest_form, teacher_notation
 from .steps import Check, Solution
 from .verify import equivalent
@@ -164,7 +165,7 @@ def _check_matrix(kind: str, result: sp.Matrix, expected: sp.Matrix, functions) 
 def _value(result: sp.Matrix, point) -> Optional[sp.Matrix]:
     if not point:
         return None
-    return result.applyfunc(lambda e: sp.simplify(e.doit().subs(point)))
+    return result.applyfunc(lambda e: evaluate_at(e, point))
 
 
 def array_derivative(kind: str, functions: Sequence[sp.Expr], variables: Sequence[sp.Symbol], *,
