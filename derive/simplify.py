@@ -66,13 +66,78 @@ def _below_bar(e) -> bool:
 TRIG_MINIMUM = 12      # size (see _size) above which trig identities are tried
 SIMPLIFY_MINIMUM = 24  # size above which SymPy's full simplify is tried
 TRIG_MAXIMUM = 300     # beyond this, trig identities cost more than they are worth
+TRIG_BUDGET = 0.5      # seconds for the trig identities, within the whole budget
 
 
-def _cheap_rewritings(e):
-    yield sp.factor_terms(e)
-    yield sp.powsimp(e)
-    yield sp.factor_terms(sp.powsimp(e))
-    if any(p.exp.is_negative for p in e.atoms(sp.Pow)) and suits_polynomial_algorithms(e):
+class _TrigBudgetExceeded(Exception):
+    """The trig identities took longer than ``TRIG_BUDGET``."""
+
+
+class _Shape:
+    """What a rewriting could act on, found in one walk over the tree, so that rewritings
+    that cannot change the expression are not tried (each costs milliseconds even then):
+
+    * ``sums``: a sum anywhere (``factor_terms`` pulls common factors out of sums);
+    * ``powers``: a product with two exponentials, two factors of one base, or two factors
+      with the same fractional exponent (what ``powsimp`` combines);
+    * ``fractions``: a sum with a fraction among its terms or its coefficients (``together``,
+      ``cancel`` clears them), or a product with
+      a sum to a negative integer power and another non-constant factor, where ``cancel``
+      may find a common factor;
+    * ``trig_sums``: a trig function inside a sum — outside that, in a single product, the
+      only trig identity is sin/cos = tan, which ``teacher_notation`` writes anyway.
+    """
+
+    def __init__(self, e: sp.Expr):
+        self.sums = self.powers = self.fractions = self.trig_sums = False
+        self._walk(e, in_sum=False)
+
+    def _walk(self, e, in_sum):
+        if e.is_Atom:
+            return
+        if isinstance(e, sp.Add):
+            self.sums = in_sum = True
+            if any(_has_denominator(t) or not t.as_coeff_Mul()[0].is_integer for t in e.args):
+                self.fractions = True
+        elif isinstance(e, sp.Mul):
+            self._product(e.args)
+        elif in_sum and type(e) in TRIG:
+            self.trig_sums = True
+        for a in e.args:
+            self._walk(a, in_sum)
+
+    def _product(self, factors):
+        bases, fractional, exponentials = set(), set(), 0
+        for f in factors:
+            base, exp = f.as_base_exp()
+            if isinstance(f, sp.exp):
+                exponentials += 1
+            elif base in bases or (not exp.is_integer and exp in fractional):
+                self.powers = True
+            bases.add(base)
+            if not exp.is_integer:
+                fractional.add(exp)
+        if exponentials > 1:
+            self.powers = True
+        if any(isinstance(b, sp.Add) and x.is_integer and x.is_negative
+               for b, x in (f.as_base_exp() for f in factors)) and \
+                sum(1 for f in factors if not f.is_number) > 1:
+            self.fractions = True
+
+
+def _has_denominator(term) -> bool:
+    return any(isinstance(f, sp.Pow) and f.exp.is_negative for f in sp.Mul.make_args(term))
+
+
+def _cheap_rewritings(e, shape: _Shape):
+    if shape.sums:
+        yield sp.factor_terms(e)
+    if shape.powers:
+        combined = sp.powsimp(e)
+        yield combined
+        if shape.sums:
+            yield sp.factor_terms(combined)
+    if shape.fractions and suits_polynomial_algorithms(e):
         yield sp.cancel(e)
         together = sp.together(e)
         yield together
@@ -82,9 +147,10 @@ def _cheap_rewritings(e):
 def shortest_form(e: sp.Expr, budget: float | None) -> tuple[sp.Expr, bool]:
     """The shortest allowed rewriting of ``e``; the flag says whether the budget ran out.
 
-    Cheap rewritings first (factoring out common factors, combining powers, one fraction);
-    trig identities only when trig functions remain in a form longer than ``TRIG_MINIMUM``
-    (and not so long that the search would only run out of time), and SymPy's full
+    Cheap rewritings first, each only where it can act (see ``_Shape``: factoring out common
+    factors, combining powers, one fraction); trig identities only when a sum holds trig
+    functions in a form longer than ``TRIG_MINIMUM`` (and not so long that the search would
+    only run out of time; it gets ``TRIG_BUDGET`` of the budget), and SymPy's full
     ``simplify`` only beyond ``SIMPLIFY_MINIMUM``: most derivatives are short, and the full
     search costs more than all the worked steps."""
     best, best_size = e, _size(e)
@@ -97,15 +163,22 @@ def shortest_form(e: sp.Expr, budget: float | None) -> tuple[sp.Expr, bool]:
 
     try:
         with time_budget(budget):
-            for candidate in _cheap_rewritings(e):
+            shape = _Shape(e)
+            for candidate in _cheap_rewritings(e, shape):
                 consider(candidate)
-            if e.atoms(*TRIG) and TRIG_MINIMUM < best_size <= TRIG_MAXIMUM:
-                consider(sp.trigsimp(best))
-            if best_size > SIMPLIFY_MINIMUM and suits_polynomial_algorithms(e):
+            trig_gave_up = False
+            if shape.trig_sums and TRIG_MINIMUM < best_size <= TRIG_MAXIMUM:
+                try:
+                    with time_limit(TRIG_BUDGET, _TrigBudgetExceeded):
+                        consider(sp.trigsimp(best))
+                except _TrigBudgetExceeded:
+                    trig_gave_up = True  # and simplify, which tries the same, would too
+            if (best_size > SIMPLIFY_MINIMUM and not trig_gave_up
+                    and suits_polynomial_algorithms(e)):
                 consider(sp.simplify(e))
     except BudgetExceeded:
         return best, True
-    return best, False
+    return best, trig_gave_up
 
 
 def _rewrite_product(m: sp.Expr) -> sp.Expr:
@@ -135,16 +208,30 @@ def _rewrite_product(m: sp.Expr) -> sp.Expr:
     return sp.Mul(*(b**e for b, e in powers.items()))
 
 
-def teacher_notation(e: sp.Expr, in_product: bool = False) -> sp.Expr:
+def teacher_notation(e: sp.Expr) -> sp.Expr:
     """The notation a teacher writes: cot u for cos u/sin u, sec u for 1/cos u, …
     (no sin or cos of the same argument left above the line: cos²u/sin u stays)."""
     if e.is_Atom or not e.atoms(*RECIPROCAL):
         return e
+    return _in_notation(e, False, {})
+
+
+def _in_notation(e, in_product, done):
+    """``teacher_notation`` below the top: each distinct subtree once, rebuilt only where
+    something in it changes."""
+    if e.is_Atom:
+        return e
+    key = (e, in_product)
+    if key in done:
+        return done[key]
     product = isinstance(e, sp.Mul)
-    e = e.func(*(teacher_notation(a, product) for a in e.args))
-    if product or (isinstance(e, sp.Pow) and not in_product):
-        return _rewrite_product(e)
-    return e
+    args = tuple(_in_notation(a, product, done) for a in e.args)
+    written = e.func(*args) if args != e.args else e
+    if (product or (isinstance(written, sp.Pow) and not in_product)) and any(
+            type(f.as_base_exp()[0]) in RECIPROCAL for f in sp.Mul.make_args(written)):
+        written = _rewrite_product(written)
+    done[key] = written
+    return written
 
 
 def _ordered(e: sp.Expr) -> sp.Expr:
