@@ -90,39 +90,79 @@ def value_at(e: sp.Expr, point: dict) -> Optional[mpmath.mpf]:
     return +fine
 
 
+class _Values:
+    """The values found at one point and precision: the point's coordinates and every
+    subexpression evaluated there so far (``UNDEFINED`` where it has no real value).
+
+    The checks of one solution compare many expressions that share subexpressions (the two
+    sides of each rewriting, the answer and SymPy's derivative) at the same points, so the
+    values are kept between calls, for the most recent points."""
+
+    def __init__(self, point, digits):
+        with mpmath.workdps(digits):
+            self.known = {s: mpmath.mpf(sp.Rational(v).p) / sp.Rational(v).q
+                          for s, v in point.items()}
+        self.memo = dict(self.known)
+
+
+UNDEFINED = object()
+_VALUES: dict[tuple, _Values] = {}
+KEPT_POINTS = 256  # points whose values are kept; the oldest half is dropped beyond this
+
+
+def _values(point, digits) -> _Values:
+    key = (tuple(point.items()), digits)
+    found = _VALUES.get(key)
+    if found is None:
+        if len(_VALUES) >= KEPT_POINTS:
+            for old in list(_VALUES)[:KEPT_POINTS // 2]:
+                del _VALUES[old]
+        found = _VALUES[key] = _Values(point, digits)
+    return found
+
+
 def _at_precision(e, point, digits):
+    values = _values(point, digits)
     with mpmath.workdps(digits):
-        known = {s: mpmath.mpf(sp.Rational(v).p) / sp.Rational(v).q for s, v in point.items()}
         try:
-            return _evaluate(e, known, {}, digits)
+            return _evaluate(e, values.known, values.memo, digits)
         except (Undefined, ZeroDivisionError, ValueError, OverflowError):
             return None
 
 
 def _evaluate(e, known, memo, digits):
-    if e in memo:
-        return memo[e]
-    if e in known:
-        value = known[e]
-    elif e.is_Number or e.is_NumberSymbol:
-        value = mpmath.mpf(sp.Float(e, digits + 5)) if e.is_real else None
-        if value is None:
+    value = memo.get(e)
+    if value is not None:
+        if value is UNDEFINED:
             raise Undefined()
-    elif isinstance(e, sp.Add):
-        value = mpmath.fsum(_evaluate(a, known, memo, digits) for a in e.args)
-    elif isinstance(e, sp.Mul):
-        value = mpmath.fprod(_evaluate(a, known, memo, digits) for a in e.args)
-    elif isinstance(e, sp.Pow):
-        value = _power(_evaluate(e.base, known, memo, digits), _evaluate(e.exp, known, memo, digits))
-    elif isinstance(e, LogBase):
-        value = _log(_evaluate(e.args[0], known, memo, digits)) / _log(_evaluate(e.args[1], known, memo, digits))
-    elif type(e) in FUNCTIONS:
-        value = FUNCTIONS[type(e)](*(_evaluate(a, known, memo, digits) for a in e.args))
-    else:
-        value = _by_sympy(e, known, digits)
-    value = _real(value, digits)
+        return value
+    try:
+        value = _real(_value_of(e, known, memo, digits), digits)
+    except (Undefined, ZeroDivisionError, ValueError, OverflowError):
+        memo[e] = UNDEFINED
+        raise
     memo[e] = value
     return value
+
+
+def _value_of(e, known, memo, digits):
+    if e.is_Number or e.is_NumberSymbol:
+        if not e.is_real:
+            raise Undefined()
+        return mpmath.mpf(sp.Float(e, digits + 5))
+    if isinstance(e, sp.Add):
+        return mpmath.fsum(_evaluate(a, known, memo, digits) for a in e.args)
+    if isinstance(e, sp.Mul):
+        return mpmath.fprod(_evaluate(a, known, memo, digits) for a in e.args)
+    if isinstance(e, sp.Pow):
+        return _power(_evaluate(e.base, known, memo, digits),
+                      _evaluate(e.exp, known, memo, digits))
+    if isinstance(e, LogBase):
+        return (_log(_evaluate(e.args[0], known, memo, digits))
+                / _log(_evaluate(e.args[1], known, memo, digits)))
+    if type(e) in FUNCTIONS:
+        return FUNCTIONS[type(e)](*(_evaluate(a, known, memo, digits) for a in e.args))
+    return _by_sympy(e, known, digits)
 
 
 def _by_sympy(e, known, digits):
