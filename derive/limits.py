@@ -6,7 +6,8 @@ nearest deadline, and when a deadline passes the outermost expired limit's error
 Timers use SIGALRM and so work in the main thread only; elsewhere the block runs unbounded.
 
 ``phase(name)`` records what the work is doing, so that a request that runs out of time can
-say which phase was too slow.
+say which phase was too slow; inside ``recording_phases()`` it also adds up the time of each
+phase (the benchmark reports them).
 
 Numbers: an integer power aᵇ with a, b numbers is never built when it would have more than
 ``MAX_DIGITS`` digits (``10^10^10^10``): the parser keeps it unevaluated and
@@ -21,7 +22,7 @@ import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Callable
+from typing import Callable, Optional
 
 import sympy as sp
 
@@ -30,19 +31,46 @@ from .errors import InputError
 MAX_DIGITS = 10_000
 LARGE_POWER = 8     # integer powers of sums above this are not multiplied out
 POLYNOMIAL_NODES = 150  # expression trees above this size skip polynomial algorithms
+MAX_COUNT = 200     # problems on one sheet
+MAX_VARIANTS = 26   # variants of one sheet (A to Z)
 
 _phase: ContextVar[str] = ContextVar("derive_phase", default="work")
 _deadlines: list[tuple[float, Callable[[], BaseException]]] = []
 
 
+_timings: ContextVar[Optional[dict]] = ContextVar("derive_timings", default=None)
+
+
 @contextmanager
 def phase(name: str):
     """Mark the work inside the block as ``name`` ("parsing", "checking the steps", …)."""
+    timings = _timings.get()
+    start = time.perf_counter()
     token = _phase.set(name)
     try:
         yield
     finally:
         _phase.reset(token)
+        if timings is not None:  # the phase's own time, not that of phases inside it
+            elapsed = time.perf_counter() - start
+            timings[name] = timings.get(name, 0.0) + elapsed
+            outer = _phase.get()
+            timings[outer] = timings.get(outer, 0.0) - elapsed
+
+
+@contextmanager
+def recording_phases():
+    """Seconds spent in each phase inside the block (a phase nested in another counts only
+    for itself), for the benchmark: ``with recording_phases() as seconds: …``."""
+    seconds: dict[str, float] = {}
+    token = _timings.set(seconds)
+    start = time.perf_counter()
+    try:
+        yield seconds
+    finally:
+        _timings.reset(token)
+        outside = _phase.get()
+        seconds[outside] = seconds.get(outside, 0.0) + time.perf_counter() - start
 
 
 def current_phase() -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .sheets import MAX_COUNT, MAX_VARIANTS
+from .limits import MAX_COUNT, MAX_VARIANTS
 
 SUFFIX_FORMATS = {".tex": "latex", ".md": "markdown", ".markdown": "markdown", ".pdf": "pdf"}
 SUFFIXES = {"latex": ".tex", "markdown": ".md", "pdf": ".pdf"}

@@ -56,7 +56,7 @@ from .banks import (Bank, Filled, Read, Template, Value, format_value, ill_posed
                     read_filled, template_error)
 from .engine import in_inputs
 from .errors import InputError, TimeLimitExceeded, VerificationError
-from .limits import time_limit
+from .limits import MAX_COUNT, MAX_VARIANTS, time_limit
 from .multivariable import ArraySolution
 from .parsing import ParseError
 from .plotting import Plot
@@ -65,8 +65,6 @@ from .steps import Solution
 MAX_DRAWS = 60               # draws of one template before it is declared unusable
 PREFER_NEW_DRAWS = 40        # draws spent looking for a problem no earlier variant has
 PROBLEM_SECONDS = 30.0       # time to work one problem
-MAX_COUNT = 200
-MAX_VARIANTS = 26
 PARTS = ("problems", "answers", "solutions")
 CHOICE_DRAWS = 3             # draws of a template whose mistakes give too few wrong answers
 CHOICE_KINDS = ("derivative", "partial")
