@@ -13,12 +13,15 @@ Figures (these machines are noisy: compare the ratios, not the absolute times):
   parallel (--jobs 2), wall time and peak resident memory of the largest process, and
   whether the two outputs are the same bytes;
 * scaling: nested compositions, products and sums of n pieces, and a graph with shared
-  subexpressions, for growing n, with the fitted growth exponent of time against n.
+  subexpressions, for growing n: the whole time and its fitted growth exponent in n, and the
+  time of the steps and checks alone (``derive.limits.recording_phases``) with its exponent
+  in the number of expression nodes of the function and its derivative.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
 import os
 import tempfile
@@ -37,6 +40,7 @@ import sympy as sp  # noqa: E402
 from sympy.core.cache import clear_cache  # noqa: E402
 
 from derive import differentiate  # noqa: E402
+from derive.limits import phase, recording_phases  # noqa: E402
 from derive.parsing import parse  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus" / "functions.tsv"
@@ -88,6 +92,11 @@ def per_problem(rows):
 
 
 def cold_start(repeats=5):
+    """Median wall time of the command and of ``python -c "import sympy"``.  The package's
+    bytecode is compiled first, as installing it does (a source checkout run with
+    PYTHONDONTWRITEBYTECODE would otherwise compile every module on every start)."""
+    compileall.compile_dir(str(ROOT / "derive"), quiet=1)
+
     def run(cmd):
         times = []
         for _ in range(repeats):
@@ -177,25 +186,45 @@ def series(kind, n):
         return "*".join(f"(x + {i})" for i in range(1, n + 1))
     if kind == "sum":
         return " + ".join(f"{i} sin({i}x)" for i in range(1, n + 1))
-    if kind == "shared":
-        parts = ["sin(x)"]
-        for i in range(1, n):
-            parts.append(f"({parts[-1]} + x^{(i % 3) + 1})")
-        return parts[-1] + " * " + parts[len(parts) // 2]
+    if kind == "shared":  # n subexpressions x + k, each used twice: 2n paths from x to y
+        return " + ".join(f"sin(x + {k}) e^(x + {k})" for k in range(1, n + 1))
     raise ValueError(kind)
 
 
+STEPS_AND_CHECKS = ("differentiating", "checking the steps", "checking the answer")
+
+
+def nodes(e) -> int:
+    return sum(1 for _ in sp.preorder_traversal(e))
+
+
 def scaling(sizes):
+    """Per series and n: the whole time, the time of the steps and checks alone (without
+    parsing, the final simplification and rendering), and the size of the problem in
+    expression nodes — the function's tree and its derivative's (SymPy's, unsimplified),
+    since the worked steps write both out.  Growth exponents are fitted on log-log scales:
+    whole time against n, steps and checks against nodes."""
     out = {}
     for kind in ("nested", "product", "sum", "shared"):
-        times = []
+        times, core, sizes_in_nodes, gave_up = [], [], [], []
         for n in sizes:
-            t, sol = timed(differentiate, series(kind, n), "x", simplify_budget=2.0)
-            times.append(t)
+            text = series(kind, n)
+            clear_cache()
+            with recording_phases() as seconds:
+                sol = differentiate(text, "x", simplify_budget=2.0)
+                with phase("rendering"):
+                    sol.render("text")
+            times.append(sum(seconds.values()))
+            core.append(sum(seconds.get(p, 0.0) for p in STEPS_AND_CHECKS))
+            f = parse(text).doit()
+            sizes_in_nodes.append(nodes(f) + nodes(sp.diff(f, sp.Symbol("x", real=True))))
+            gave_up.append("simplify-budget" in sol.notes)
             if not sol.verified:
                 print(f"  !! {kind} n={n} did not verify", file=sys.stderr)
-        slope = _fit_exponent(sizes, times)
-        out[kind] = {"n": list(sizes), "seconds": times, "growth_exponent": slope}
+        out[kind] = {"n": list(sizes), "seconds": times, "steps_and_checks_s": core,
+                     "nodes": sizes_in_nodes, "simplification_gave_up": gave_up,
+                     "growth_exponent": _fit_exponent(sizes, times),
+                     "steps_and_checks_exponent_in_nodes": _fit_exponent(sizes_in_nodes, core)}
     return out
 
 
@@ -233,10 +262,17 @@ def main():
     print(f"  same bytes serial and parallel: {'yes' if sh['identical'] else 'NO'}; "
           f"{sh['processors']} processors, speedup of 2 processes on plain arithmetic now: "
           f"{sh['control_speedup']:.2f}x")
-    print(f"{'series':10}" + "".join(f"{'n=' + str(n):>10}" for n in sizes) + f"{'exponent':>10}")
+    print("scaling, seconds (whole solution; steps and checks alone in brackets) and "
+          "exponents:\n  time ~ n^a, steps and checks ~ nodes^b (* simplification gave up)")
+    print(f"{'series':9}" + "".join(f"{'n=' + str(n):>15}" for n in sizes)
+          + f"{'a':>6}{'b':>6}")
     for kind, row in results["scaling"].items():
-        print(f"{kind:10}" + "".join(f"{t:10.2f}" for t in row["seconds"])
-              + f"{row['growth_exponent']:10.2f}")
+        cells = (f"{t:.2f}{'*' if g else ' '}({c:.2f})" for t, c, g in
+                 zip(row["seconds"], row["steps_and_checks_s"], row["simplification_gave_up"]))
+        print(f"{kind:9}" + "".join(f"{c:>15}" for c in cells)
+              + f"{row['growth_exponent']:6.2f}{row['steps_and_checks_exponent_in_nodes']:6.2f}")
+    for kind, row in results["scaling"].items():
+        print(f"{kind + ' nodes':15}" + "".join(f"{k:>9}" for k in row["nodes"]))
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
