@@ -63,7 +63,6 @@ def _below_bar(e) -> bool:
     return isinstance(e, sp.Pow) and bool(e.exp.is_negative)
 
 
-TRIG_MINIMUM = 12      # size (see _size) above which trig identities are tried
 SIMPLIFY_MINIMUM = 24  # size above which SymPy's full simplify is tried
 TRIG_MAXIMUM = 300     # beyond this, trig identities cost more than they are worth
 TRIG_BUDGET = 0.5      # seconds for the trig identities, within the whole budget
@@ -149,8 +148,8 @@ def shortest_form(e: sp.Expr, budget: float | None) -> tuple[sp.Expr, bool]:
 
     Cheap rewritings first, each only where it can act (see ``_Shape``: factoring out common
     factors, combining powers, one fraction); trig identities only when a sum holds trig
-    functions in a form longer than ``TRIG_MINIMUM`` (and not so long that the search would
-    only run out of time; it gets ``TRIG_BUDGET`` of the budget), and SymPy's full
+    functions (sin²u + cos²u = 1 however short), and not in a form so long that the search
+    would only run out of time (it gets ``TRIG_BUDGET`` of the budget); SymPy's full
     ``simplify`` only beyond ``SIMPLIFY_MINIMUM``: most derivatives are short, and the full
     search costs more than all the worked steps."""
     best, best_size = e, _size(e)
@@ -167,7 +166,7 @@ def shortest_form(e: sp.Expr, budget: float | None) -> tuple[sp.Expr, bool]:
             for candidate in _cheap_rewritings(e, shape):
                 consider(candidate)
             trig_gave_up = False
-            if shape.trig_sums and TRIG_MINIMUM < best_size <= TRIG_MAXIMUM:
+            if shape.trig_sums and best_size <= TRIG_MAXIMUM:
                 try:
                     with time_limit(TRIG_BUDGET, _TrigBudgetExceeded):
                         consider(sp.trigsimp(best))
