@@ -286,7 +286,18 @@ def _indent(caret: str) -> str:
 
 
 def entry_point() -> None:
-    sys.exit(run())
+    """The console command: run, flush what was written, and leave without tearing the
+    interpreter down — freeing SymPy's objects one by one at exit costs about as long as
+    the whole worked solution.  Every file, pool and temporary folder is closed by then."""
+    code = run()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away (`derive … | head -1`): nothing to say
+        code = code or 1
+    except OSError:
+        code = code or 1
+    os._exit(code)
 
 
 def _add_check_command() -> None:

@@ -138,3 +138,16 @@ def test_module_and_console_script_agree():
     done = subprocess.run([sys.executable, "-m", "derive", "x^2"], capture_output=True,
                           text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0 and "2x" in done.stdout
+
+
+def test_the_command_writes_everything_and_keeps_its_exit_code_when_it_leaves():
+    """The command leaves without tearing the interpreter down: what it printed must all
+    be there, through a pipe and into a file, and a failure must keep its exit code."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    whole = subprocess.run([sys.executable, "-m", "derive", "ln(sin(x^3)^2)", "--format",
+                            "json"], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert whole.returncode == 0 and json.loads(whole.stdout)["result"] == "6*x**2*cot(x**3)"
+    bad = subprocess.run([sys.executable, "-m", "derive", "ln(sin("], capture_output=True,
+                         text=True, cwd=ROOT, env=env)
+    assert bad.returncode == 2 and bad.stderr.startswith("derive: error:")
+    assert bad.stdout == ""
