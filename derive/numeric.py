@@ -116,7 +116,7 @@ def _values(point, digits) -> _Values:
     if found is None:
         if len(_VALUES) >= KEPT_POINTS:
             for old in list(_VALUES)[:KEPT_POINTS // 2]:
-                del _VALUES[old]
+                _VALUES.pop(old, None)  # (another thread may have dropped it already)
         found = _VALUES[key] = _Values(point, digits)
     return found
 
