@@ -61,6 +61,8 @@ Functions
     (``sympy.Function('f')``); every other single letter before ``(`` multiplies
     (``x(x+1)``).  Two or more letters before ``(`` that do not end in a known function
     are an error: ``foo(x)`` is "unknown function 'foo'" (write ``a*b*(…)`` for a product).
+    One letter before f, g or h multiplies (``xf(x)`` is x·f(x)); more are an error too
+    (``erf(x)``), and so are other notations' names (``tg``, ``ctg``, ``sh``, ``ch``, ``th``).
 Radicals
     ``√x``, ``∛x``, ``∜x`` apply to the one atom after them: ``√2x`` is √2·x, ``√x^2`` is
     (√x)², ``√(x+1)`` groups.
@@ -164,6 +166,10 @@ def _function_spellings() -> dict[str, str]:
 
 _FUNCTION_SPELLINGS = _function_spellings()
 _ABSTRACT_FUNCTIONS = frozenset("fghFGH")
+# names of functions in other notations that end in an abstract-function letter, and
+# would otherwise read as a product: tg(x) is not t·g(x)
+_OTHER_NOTATIONS = {"tg": "tan", "ctg": "cot", "cotg": "cot", "arctg": "arctan",
+                    "arcctg": "arccot", "sh": "sinh", "ch": "cosh", "th": "tanh", "cth": "coth"}
 
 _GREEK_LOWER = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
                 "omicron rho sigma tau upsilon phi chi psi omega").split()
@@ -305,9 +311,27 @@ class _Normaliser:
         if self._peek("_LPAR") is None:
             return
         if last_word in _ABSTRACT_FUNCTIONS:
+            self._refuse_hidden_name(tok, pieces)
             self.out[-1] = Token.new_borrow_pos("ABSFUNC", last_word, self.out[-1])
         elif len(tok.value) > 1 and len(last_word) == 1 and _name_kind(last_word) == "VAR":
             raise _Fault(f"unknown function '{tok.value}'", tok.start_pos)
+
+    @staticmethod
+    def _refuse_hidden_name(tok: Token, pieces) -> None:
+        """A run of letters ending in f, g or h before ``(``: ``xf(x)`` is x·f(x), but a
+        longer run is a function we do not know (``erf(x)`` is not e·r·f(x)), and so are
+        the other notations (``tg(x)``: write tan)."""
+        name = tok.value
+        if name in _OTHER_NOTATIONS:
+            raise _Fault(f"unknown function '{name}': write {_OTHER_NOTATIONS[name]}",
+                         tok.start_pos)
+        letters = 0
+        for _, word in reversed(pieces[:-1]):
+            if _name_kind(word) == "FUNC":
+                break
+            letters += 1
+        if letters >= 2:
+            raise _Fault(f"unknown function '{name}'", tok.start_pos)
 
     def _merge_digits(self, name: Token) -> bool:
         """``x1``, ``θ2``: digits right after a variable letter; ``log10``, ``log2``."""

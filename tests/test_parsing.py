@@ -224,6 +224,7 @@ ACCEPTED = [
     ("h(x, y)", h(x, y)),
     ("F(x)", sp.Function("F")(x)),
     ("xf(x)", mul(x, f(x))),
+    ("sinf(x)", sp.sin(f(x))),       # a known function before the letter: no product
     ("2 g(x)^2", mul(2, pw(g(x), 2))),
     # Unicode
     ("x²", pw(x, 2)),
@@ -435,6 +436,10 @@ REJECTED = [
     ("foo(x)", "unknown function 'foo'", 0),
     ("2 + bar(x)", "unknown function 'bar'", 4),
     ("sinc(x)", "unknown function 'sinc'", 0),
+    ("erf(x)", "unknown function 'erf'", 0),            # not e·r·f(x)
+    ("2 + abg(x)", "unknown function 'abg'", 4),
+    ("tg(x)", "unknown function 'tg': write tan", 0),   # other notations: not t·g(x)
+    ("x + th(x)", "unknown function 'th': write tanh", 4),
     (r"\operatorname{foo}(x)", "unknown function 'foo'", 14),
     ("log(x, 2, 3)", "log takes 1 or 2 arguments (3 given)", 0),
     ("sin(x, y)", "sin takes 1 argument (2 given)", 0),
