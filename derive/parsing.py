@@ -166,6 +166,7 @@ def _function_spellings() -> dict[str, str]:
 
 _FUNCTION_SPELLINGS = _function_spellings()
 _ABSTRACT_FUNCTIONS = frozenset("fghFGH")
+_PRIME_ORDER = {"'": 1, "\u2032": 1, "\u2033": 2, "\u2034": 3}   # ' ′ ″ ‴
 # names of functions in other notations that end in an abstract-function letter, and
 # would otherwise read as a product: tg(x) is not t·g(x)
 _OTHER_NOTATIONS = {"tg": "tan", "ctg": "cot", "cotg": "cot", "arctg": "arctan",
@@ -263,6 +264,7 @@ class _Normaliser:
         handlers: dict[str, Callable[[Token], None]] = {
             "NAME": self._name, "GREEK_CHAR": self._greek, "CMD": self._command,
             "_UNDERSCORE": self._subscript, "NUMBER": self._number, "_LSQB": self._square,
+            "PRIME": self._stray_prime,
         }
         while self.i < len(self.raw):
             tok = self.raw[self.i]
@@ -308,6 +310,8 @@ class _Normaliser:
         last_word = pieces[-1][1]
         if self._merge_digits(tok):
             return
+        if self._prime(tok, pieces):
+            return
         if self._peek("_LPAR") is None:
             return
         if last_word in _ABSTRACT_FUNCTIONS:
@@ -315,6 +319,25 @@ class _Normaliser:
             self.out[-1] = Token.new_borrow_pos("ABSFUNC", last_word, self.out[-1])
         elif len(tok.value) > 1 and len(last_word) == 1 and _name_kind(last_word) == "VAR":
             raise _Fault(f"unknown function '{tok.value}'", tok.start_pos)
+
+    def _prime(self, tok: Token, pieces) -> bool:
+        """``f'(x)``, ``g″(u)``: the derivative of an abstract function, applied."""
+        prime = self._peek("PRIME")
+        if prime is None or prime.start_pos != tok.end_pos:
+            return False
+        after = self.raw[self.i + 1] if self.i + 1 < len(self.raw) else None
+        if pieces[-1][1] not in _ABSTRACT_FUNCTIONS or after is None or after.type != "_LPAR":
+            self._stray_prime(prime)
+        self._refuse_hidden_name(tok, pieces)
+        self.out[-1] = Token.new_borrow_pos("ABSFUNC", pieces[-1][1], self.out[-1])
+        self.out.append(prime)
+        self.i += 1
+        return True
+
+    @staticmethod
+    def _stray_prime(prime: Token) -> None:
+        raise _Fault("a prime marks the derivative of a function f, g or h and needs its "
+                     "argument: write f'(x)", prime.start_pos)
 
     @staticmethod
     def _refuse_hidden_name(tok: Token, pieces) -> None:
@@ -731,6 +754,17 @@ class _Builder(Transformer_NonRecursive):
     def abstract(self, children):
         name, *args = children
         return sp.Function(name.value)(*args)
+
+    def abstract_derivative(self, children):
+        """f′(a) (``order`` primes): d f/dx at x = a, a derivative when a is a variable,
+        else the derivative at a slot with a put in it."""
+        name, primes, argument = children
+        order = sum(_PRIME_ORDER[ch] for ch in primes.value)
+        f = sp.Function(name.value)
+        if isinstance(argument, sp.Symbol):
+            return sp.Derivative(f(argument), (argument, order))
+        slot = sp.Dummy("xi")
+        return sp.Subs(sp.Derivative(f(slot), (slot, order)), slot, argument)
 
 
 # ------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .functions import derivatives_as_subs
 from .limits import phase, suits_polynomial_algorithms, time_limit
 
 from .steps import Step
@@ -251,6 +252,14 @@ def same_up_to_order(a: sp.Expr, b: sp.Expr) -> bool:
     return _ordered(a) == _ordered(b)
 
 
+def _derivatives_written_alike(e: sp.Expr) -> sp.Expr:
+    """``e`` with f′ at a point written one way: f′(x) and f′(ξ) at ξ = x, or f′(g(x)) as a
+    derivative by g(x) and as f′(ξ) at ξ = g(x), print the same and are not a step."""
+    if not e.has(sp.Subs, sp.Derivative):
+        return e
+    return derivatives_as_subs(e.replace(lambda s: isinstance(s, sp.Subs), lambda s: s.doit()))
+
+
 def simplification_steps(e: sp.Expr, budget: float | None) -> tuple[tuple[Step, ...], sp.Expr, bool]:
     """The rewriting steps from ``e`` to its final form, the final form, and whether the
     simplification gave up on its time budget."""
@@ -262,7 +271,8 @@ def _simplification_steps(e, budget):
     steps = []
     current = e
     multiplied = e.doit()
-    if not same_up_to_order(multiplied, current):
+    if not same_up_to_order(_derivatives_written_alike(multiplied),
+                            _derivatives_written_alike(current)):
         steps.append(Step("multiply-out", current, multiplied))
     current = multiplied
     shorter, timed_out = shortest_form(current, budget)

@@ -65,6 +65,10 @@ def test_equivalent_forms_are_correct(capsys, answer):
     ("x^2 y^3", "3x^2 y^2", "y"),
     ("acosh(x^2 + 10)", "2x/sqrt((x^2 + 10)^2 - 1)", None),   # real only far from 0
     ("x^2/(x + 1)", "(x^2 + 2x)/(x + 1)^2", None),             # x = -1, a pole, is skipped
+    ("f(x) g(x)", "f'(x) g(x) + f(x) g'(x)", None),           # primes for f and g
+    ("f(g(x))", "f′(g(x)) g′(x)", None),
+    ("f(x^2)", "2x f'(x^2)", None),
+    ("f(x)^2", "2 f(x) f'(x)", None),
 ])
 def test_right_answers_in_unusual_forms(expression, answer, wrt):
     result = check(expression, answer, wrt)
@@ -417,3 +421,8 @@ def test_multiple_choice_is_the_same_in_another_process():
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_a_prime_in_the_wrong_place_is_a_wrong_answer(capsys):
+    code, out, _ = cli(capsys, "f(g(x))", "--answer", "f'(x) g'(x)")   # f′ at x, not at g(x)
+    assert code == 1 and "incorrect" in out

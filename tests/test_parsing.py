@@ -225,6 +225,12 @@ ACCEPTED = [
     ("F(x)", sp.Function("F")(x)),
     ("xf(x)", mul(x, f(x))),
     ("sinf(x)", sp.sin(f(x))),       # a known function before the letter: no product
+    # their derivatives, written with primes
+    ("f'(x)", sp.Derivative(f(x), x)),
+    ("f''(x)", sp.Derivative(f(x), (x, 2))),
+    ("f′(x)", sp.Derivative(f(x), x)),
+    ("f″(x)", sp.Derivative(f(x), (x, 2))),
+    ("2f'(x)", mul(2, sp.Derivative(f(x), x))),
     ("2 g(x)^2", mul(2, pw(g(x), 2))),
     # Unicode
     ("x²", pw(x, 2)),
@@ -437,6 +443,9 @@ REJECTED = [
     ("2 + bar(x)", "unknown function 'bar'", 4),
     ("sinc(x)", "unknown function 'sinc'", 0),
     ("erf(x)", "unknown function 'erf'", 0),            # not e·r·f(x)
+    ("x'", "a prime marks the derivative of a function f, g or h", 1),
+    ("sin'(x)", "a prime marks the derivative of a function f, g or h", 3),
+    ("f'x", "needs its argument: write f'(x)", 1),
     ("2 + abg(x)", "unknown function 'abg'", 4),
     ("tg(x)", "unknown function 'tg': write tan", 0),   # other notations: not t·g(x)
     ("x + th(x)", "unknown function 'th': write tanh", 4),
@@ -449,7 +458,7 @@ REJECTED = [
     ("lambda: 0", "unexpected character ':'", 6),
     ("x.real", "unexpected character '.'", 1),
     ("x[0]", "unexpected character '['", 1),
-    ("'a'", "unexpected character", 0),
+    ("'a'", "a prime marks the derivative of a function", 0),
     (";", "unexpected character ';'", 0),
     ("x = 1", "unexpected character '='", 2),
     ("x\x00", "unexpected character U+0000", 1),
@@ -742,3 +751,11 @@ def test_fuzz_symbol_and_point(text):
                 assert 0 <= err.column <= len(text) and err.text == text
                 continue
             assert isinstance(result, (sp.Symbol, dict))
+
+
+def test_a_prime_at_an_expression_is_the_derivative_there():
+    """f′(g(x)) is f′ evaluated at g(x): concrete f and g give the number it stands for."""
+    t = sp.Dummy("t")
+    parsed = parse("f'(g(x)) + f''(x^2)")
+    concrete = parsed.replace(f, sp.Lambda(t, t**3)).replace(g, sp.Lambda(t, sp.sin(t))).doit()
+    assert sp.simplify(concrete - (3 * sp.sin(x) ** 2 + 6 * x**2)) == 0
