@@ -25,12 +25,14 @@ from .local import derivative_step
 from .limits import phase
 from .simplify import BudgetExceeded, simplification_steps, time_budget
 from .steps import Factor, Intermediate, Leibniz, Solution, Step
+from .numeric import values_kept
 from .verify import check_answer, check_steps
 
 STYLES = ("method", "compact")
 DEFAULT_SIMPLIFY_BUDGET = 3.0
 
 
+@values_kept()  # the checks of one solution share their values at each point
 def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
           text: str = "", point: Optional[dict] = None,
           simplify_budget: float | None = DEFAULT_SIMPLIFY_BUDGET,

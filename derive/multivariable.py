@@ -29,6 +29,7 @@ from .engine import (DEFAULT_SIMPLIFY_BUDGET, evaluate_at, expand_definitions, f
                      solve)
 from .simplify import shortest_form, teacher_notation
 from .steps import Check, Solution
+from .numeric import values_kept
 from .verify import equivalent
 
 KINDS = ("gradient", "jacobian", "hessian", "vector")
@@ -168,6 +169,7 @@ def _value(result: sp.Matrix, point) -> Optional[sp.Matrix]:
     return result.applyfunc(lambda e: evaluate_at(e, point))
 
 
+@values_kept()  # the checks of one solution share their values at each point
 def array_derivative(kind: str, functions: Sequence[sp.Expr], variables: Sequence[sp.Symbol], *,
                      text: str = "", definitions=(), point=None, style: str = "method",
                      simplify_budget: float | None = DEFAULT_SIMPLIFY_BUDGET,

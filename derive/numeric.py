@@ -14,6 +14,8 @@ the digits (tan(cosh 80) needs the 35-digit cosh 80 to more than 35 digits: at 3
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Callable, Optional
 
 import mpmath
@@ -92,11 +94,7 @@ def value_at(e: sp.Expr, point: dict) -> Optional[mpmath.mpf]:
 
 class _Values:
     """The values found at one point and precision: the point's coordinates and every
-    subexpression evaluated there so far (``UNDEFINED`` where it has no real value).
-
-    The checks of one solution compare many expressions that share subexpressions (the two
-    sides of each rewriting, the answer and SymPy's derivative) at the same points, so the
-    values are kept between calls, for the most recent points."""
+    subexpression evaluated there so far (``UNDEFINED`` where it has no real value)."""
 
     def __init__(self, point, digits):
         with mpmath.workdps(digits):
@@ -106,18 +104,39 @@ class _Values:
 
 
 UNDEFINED = object()
-_VALUES: dict[tuple, _Values] = {}
 KEPT_POINTS = 256  # points whose values are kept; the oldest half is dropped beyond this
+_kept: ContextVar[Optional[dict]] = ContextVar("derive_kept_values", default=None)
+
+
+@contextmanager
+def values_kept():
+    """Inside the block, values at a point are kept from one evaluation to the next.
+
+    The checks of one solution compare many expressions that share subexpressions (the two
+    sides of each rewriting, the answer and SymPy's derivative) at the same points; within
+    one solution each is evaluated once.  Nothing is kept after the block (nor outside
+    one), so a long session does not accumulate the expressions of every solution."""
+    if _kept.get() is not None:  # already inside: share the outer block's values
+        yield
+        return
+    token = _kept.set({})
+    try:
+        yield
+    finally:
+        _kept.reset(token)
 
 
 def _values(point, digits) -> _Values:
+    kept = _kept.get()
+    if kept is None:
+        return _Values(point, digits)
     key = (tuple(point.items()), digits)
-    found = _VALUES.get(key)
+    found = kept.get(key)
     if found is None:
-        if len(_VALUES) >= KEPT_POINTS:
-            for old in list(_VALUES)[:KEPT_POINTS // 2]:
-                _VALUES.pop(old, None)  # (another thread may have dropped it already)
-        found = _VALUES[key] = _Values(point, digits)
+        if len(kept) >= KEPT_POINTS:
+            for old in list(kept)[:KEPT_POINTS // 2]:
+                del kept[old]
+        found = kept[key] = _Values(point, digits)
     return found
 
 

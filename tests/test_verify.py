@@ -126,3 +126,14 @@ def test_phases_record_their_own_time():
             "checking the steps", "checking the answer"} <= set(seconds)
     assert all(s >= 0 for s in seconds.values())
     assert seconds["inner"] > 0 and seconds["outer"] >= 0
+
+
+def test_values_are_kept_within_a_solution_only():
+    """A long session must not keep every expression it ever checked alive."""
+    from derive import numeric
+    assert differentiate("sin(x)^2 + x").verified
+    assert numeric._kept.get() is None
+    with numeric.values_kept():
+        value_at(sp.sin(x) + 1, {x: sp.Integer(1)})
+        assert len(numeric._kept.get()) == 2          # the point, at 30 and at 60 digits
+    assert numeric._kept.get() is None
