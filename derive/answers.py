@@ -156,7 +156,8 @@ def check(expression, answer: str, wrt=None, *, order: int = 1, style: str = "me
         raise InputError("the answer is empty: give it with --answer")
     solution = differentiate(expression, wrt, order=order, style=style)
     if not isinstance(solution, Solution):
-        raise InputError("check takes one function, not a vector of functions")
+        raise InputError("check takes one function, not a vector of functions: for its "
+                         "Jacobian use --jacobian")
     given = read_answer(answer)
     if not solution.verified:
         raise VerificationError("the worked solution failed its own check; this is a bug in "

@@ -979,9 +979,9 @@ def is_vector(text: str) -> bool:
     return stripped.startswith("[") and stripped.endswith("]")
 
 
-def parse_vector(text: str) -> tuple[sp.Expr, ...]:
-    """Read ``"[3x^2 y, 2x + y^2]"`` into its components, each read by ``parse``; errors are
-    reported at their column in the whole text."""
+def vector_components(text: str) -> tuple[tuple[str, int], ...]:
+    """The components of ``"[3x^2 y, 2x + y^2]"`` as text, each with the column where it
+    starts (a component may itself be a bracketed row: ``[[a, b], [c, d]]``)."""
     if not is_vector(text):
         raise ParseError("expected a vector written as [f1, f2, ...]", text, 0)
     opening = text.index("[")
@@ -991,8 +991,17 @@ def parse_vector(text: str) -> tuple[sp.Expr, ...]:
         start, end = start + opening + 1, end + opening + 1
         if not text[start:end].strip():
             raise ParseError("empty component in the vector", text, start)
+        components.append((text[start:end], start))
+    return tuple(components)
+
+
+def parse_vector(text: str) -> tuple[sp.Expr, ...]:
+    """Read ``"[3x^2 y, 2x + y^2]"`` into its components, each read by ``parse``; errors are
+    reported at their column in the whole text."""
+    components = []
+    for component, start in vector_components(text):
         try:
-            components.append(parse(text[start:end]))
+            components.append(parse(component))
         except ParseError as err:
             raise _shifted(err, text, start) from None
     return tuple(components)

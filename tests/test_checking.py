@@ -426,3 +426,79 @@ def test_multiple_choice_is_the_same_in_another_process():
 def test_a_prime_in_the_wrong_place_is_a_wrong_answer(capsys):
     code, out, _ = cli(capsys, "f(g(x))", "--answer", "f'(x) g'(x)")   # f′ at x, not at g(x)
     assert code == 1 and "incorrect" in out
+
+
+# --- gradients and Jacobians, entry by entry ------------------------------------------------
+
+def test_a_right_gradient(capsys):
+    # ∇(x²y) = (2xy, x²), worked by hand
+    code, out, _ = cli(capsys, "x^2 y", "--gradient", "--answer", "[2xy, x^2]")
+    assert code == 0 and "correct: all 2 entries are right" in out
+
+
+def test_a_gradient_with_one_wrong_entry_names_it(capsys):
+    code, data = cli_json(capsys, "x^2 y", "--gradient", "--answer", "[2xy, 2x]")
+    assert code == 1 and not data["correct"] and data["wrong_entries"] == 1
+    first, second = data["entries"][0]
+    assert first["correct"] and not second["correct"]
+    assert sp.sympify(second["expected"].replace("²", "**2")) == sp.Symbol("x") ** 2
+    assert second["counterexample"] is not None
+
+
+def test_the_variables_give_the_order_of_the_entries(capsys):
+    assert cli(capsys, "x^2 y", "--gradient", "--vars", "y,x", "--answer", "[x^2, 2x y]")[0] == 0
+    assert cli(capsys, "x^2 y", "--gradient", "--vars", "y,x", "--answer", "[2x y, x^2]")[0] == 1
+
+
+def test_a_jacobian_row_by_row(capsys):
+    # J[xy, x + y²] = [[y, x], [1, 2y]]
+    assert cli(capsys, "[x y, x + y^2]", "--jacobian", "--answer", "[[y, x], [1, 2y]]")[0] == 0
+    code, data = cli_json(capsys, "[x y, x + y^2]", "--jacobian", "--answer",
+                          "[[y, x], [1, y^2]]")
+    assert code == 1 and [[e["correct"] for e in row] for row in data["entries"]] == [
+        [True, True], [True, False]]
+
+
+def test_a_wrong_entry_gets_its_diagnosis(capsys):
+    # ∂/∂x sin(x²y) = 2xy cos(x²y); leaving out the inner derivative gives cos(x²y)
+    code, data = cli_json(capsys, "sin(x^2 y)", "--gradient", "--answer",
+                          "[cos(x^2 y), x^2 cos(x^2 y)]")
+    assert code == 1 and data["entries"][0][0]["mistake"] == "inner-derivative"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["x^2 y", "--gradient", "--answer", "[2xy]"],
+     "the gradient has 2 entries (by x, y); the answer has 1 entry"),
+    (["x^2 y", "--gradient", "--answer", "2xy"], "the answer to a gradient is written in brackets"),
+    (["[x y, x]", "--jacobian", "--answer", "[[y, x], [1, 0], [0, 0]]"],
+     "the Jacobian is 2×2 (a row per function, a column per variable: x, y); "
+     "the answer has 3 rows of 2"),
+    (["x y", "--jacobian", "--answer", "[y, x]"], "for one function use --gradient"),
+    (["[x y, x]", "--gradient", "--answer", "[y, x]"], "use --jacobian"),
+    (["x^2 y", "--gradient", "--wrt", "x", "--answer", "[2xy, x^2]"],
+     "--gradient takes its variables from --vars"),
+    (["x^2 y", "--vars", "x,y", "--answer", "2xy"], "--vars goes with --gradient"),
+])
+def test_array_answers_that_cannot_be_checked(capsys, args, message):
+    code, _, err = cli(capsys, *args)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_malformed_entry_is_shown_in_the_whole_answer(capsys):
+    code, _, err = cli(capsys, "x^2 y", "--gradient", "--answer", "[2xy, x^2 +]")
+    lines = err.rstrip("\n").splitlines()
+    assert code == 2 and "the answer is malformed" in lines[0]
+    assert lines[1].strip() == "[2xy, x^2 +]" and lines[2].index("^") == lines[1].index("]")
+
+
+def test_array_verdicts_in_every_format_and_latex_compiles(capsys, tmp_path):
+    args = ("[x y, sin(x) + y^2]", "--jacobian", "--answer", "[[y, x], [cos(x), y]]")
+    code, markdown, _ = cli(capsys, *args, "--format", "markdown")
+    assert code == 1 and "**Jacobian**" in markdown and "### Row 2, column 2" in markdown
+    code, latex, _ = cli(capsys, *args, "--format", "latex", "--standalone")
+    assert code == 1 and "\\subsection*{Row 2, column 2: by $y$}" in latex
+    pdflatex = pdflatex_path()
+    (tmp_path / "check.tex").write_text(latex, encoding="utf-8")
+    done = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", "check.tex"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:]
