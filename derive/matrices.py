@@ -24,434 +24,32 @@ for ln det X, whose gradient is X⁻ᵀ.)
 
 The element-wise functions include relu(t) = max(0, t), whose derivative 1[t > 0] is undefined
 at t = 0; there the subgradient 0 is used (relu′(0) = 0), and the solution says so.
+
+Here: simplification, the differentiation rules and the derivation.  The expressions are
+records in ``matrix_expressions``, read by ``matrix_parsing``, sized by ``matrix_shapes`` and
+written by ``matrix_notation``; the explicit matrices and the index form are in
+``index_method``.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Optional
 
 import sympy as sp
-from sympy.printing.str import StrPrinter
 
 from .errors import InputError
+from .index_method import (Entries, check_result, collapse, concrete_index, dimensions,
+                           instantiate, size_choices, vanishes)
+from .matrix_expressions import (Add, Det, Diag, Func, HDiv, Had, Identity, Inv, Neg, Norm2, Num,
+                                 Pow, Prod, Softmax, T, Tr, Var, Zero, number, ones,
+                                 product_of)
+from .matrix_parsing import parse_matrix, parse_shapes
+from .matrix_shapes import depends, is_scalar, shape
+from .matrix_notation import index_latex, index_text, to_latex, to_sympy_syntax, to_text
 
 LAYOUT = "numerator"
-SUBSCRIPT = str.maketrans("0123456789+-()ijklmnprst", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎ᵢⱼₖₗₘₙₚᵣₛₜ")
-SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-FUNCTIONS = ("exp", "log", "ln", "sin", "cos", "tanh", "sigmoid", "relu")
-MORE = ("max", "softmax", "det", "inv")
-
-# ---------------------------------------------------------------- expressions
-
-
-@dataclass(frozen=True)
-class Var:
-    name: str
-    shape: tuple  # (rows, cols), dims as strings; a scalar is ("1", "1")
-
-
-@dataclass(frozen=True)
-class Num:
-    value: int
-
-
-@dataclass(frozen=True)
-class Identity:
-    dim: str
-
-
-@dataclass(frozen=True)
-class Zero:
-    shape: tuple
-
-
-@dataclass(frozen=True)
-class T:
-    arg: object
-
-
-@dataclass(frozen=True)
-class Prod:
-    factors: tuple
-
-
-@dataclass(frozen=True)
-class Add:
-    terms: tuple
-
-
-@dataclass(frozen=True)
-class Neg:
-    arg: object
-
-
-@dataclass(frozen=True)
-class Norm2:
-    arg: object
-
-
-@dataclass(frozen=True)
-class Tr:
-    arg: object
-
-
-@dataclass(frozen=True)
-class Pow:
-    base: object
-    exp: int
-
-
-@dataclass(frozen=True)
-class Func:
-    """A function applied entry by entry; ``prime`` marks its derivative f′."""
-
-    name: str
-    arg: object
-    prime: bool = False
-
-
-@dataclass(frozen=True)
-class Diag:
-    arg: object
-
-
-@dataclass(frozen=True)
-class Had:
-    """The element-wise (Hadamard) product u ⊙ v of two arrays of one shape."""
-
-    left: object
-    right: object
-
-
-@dataclass(frozen=True)
-class HDiv:
-    """The element-wise quotient u ⊘ v (``u ./ v``)."""
-
-    left: object
-    right: object
-
-
-@dataclass(frozen=True)
-class Softmax:
-    """s(z)ᵢ = exp(zᵢ)/Σₖ exp(zₖ), a vector function that is not element-wise."""
-
-    arg: object
-
-
-@dataclass(frozen=True)
-class Det:
-    arg: object
-
-
-@dataclass(frozen=True)
-class Inv:
-    arg: object
-
-
-def shape(e) -> tuple:
-    """(rows, cols) of an expression; InputError when the shapes do not fit."""
-    if isinstance(e, Var):
-        return e.shape
-    if isinstance(e, Num):
-        return ("1", "1")
-    if isinstance(e, Identity):
-        return (e.dim, e.dim)
-    if isinstance(e, Zero):
-        return e.shape
-    if isinstance(e, T):
-        r, c = shape(e.arg)
-        return (c, r)
-    if isinstance(e, (Neg, Func)):
-        return shape(e.arg)
-    if isinstance(e, (Had, HDiv)):
-        a, b = shape(e.left), shape(e.right)
-        if a != b:
-            sym = "⊙" if isinstance(e, Had) else "⊘"
-            raise InputError(f"{to_text(e.left)} {sym} {to_text(e.right)} needs one shape on both "
-                             f"sides, but they are {'×'.join(a)} and {'×'.join(b)}")
-        return a
-    if isinstance(e, Softmax):
-        r, c = shape(e.arg)
-        if c != "1":
-            raise InputError(f"softmax needs a vector, but {to_text(e.arg)} is {r}×{c}")
-        return (r, c)
-    if isinstance(e, (Det, Inv)):
-        r, c = shape(e.arg)
-        if r != c:
-            name = "det" if isinstance(e, Det) else "the inverse"
-            raise InputError(f"{name} needs a square matrix, but {to_text(e.arg)} is {r}×{c}")
-        return ("1", "1") if isinstance(e, Det) else (r, c)
-    if isinstance(e, Diag):
-        return (shape(e.arg)[0],) * 2
-    if isinstance(e, (Norm2, Tr)):
-        r, c = shape(e.arg)
-        if isinstance(e, Norm2) and c != "1":
-            raise InputError(f"‖·‖² needs a vector, but {to_text(e.arg)} is {r}×{c}")
-        if isinstance(e, Tr) and r != c:
-            raise InputError(f"tr needs a square matrix, but {to_text(e.arg)} is {r}×{c}")
-        return ("1", "1")
-    if isinstance(e, Pow):
-        if shape(e.base) != ("1", "1"):
-            raise InputError(f"a power needs a scalar, but {to_text(e.base)} is "
-                             f"{'×'.join(shape(e.base))} (write ||v||^2 for a squared norm)")
-        return ("1", "1")
-    if isinstance(e, Add):
-        shapes = [shape(t) for t in e.terms]
-        for s, t in zip(shapes[1:], e.terms[1:]):
-            if s != shapes[0]:
-                raise InputError(f"cannot add {to_text(e.terms[0])} ({'×'.join(shapes[0])}) and "
-                                 f"{to_text(t)} ({'×'.join(s)}): the shapes differ")
-        return shapes[0]
-    if isinstance(e, Prod):
-        current = shape(e.factors[0])
-        for k, f in enumerate(e.factors[1:], start=1):
-            s = shape(f)
-            if current[1] == s[0]:
-                current = (current[0], s[1])
-            elif current == ("1", "1"):
-                current = s
-            elif s == ("1", "1"):
-                pass
-            else:
-                raise InputError(f"cannot multiply {to_text(_product(e.factors[:k]))}"
-                                 f" ({'×'.join(current)}) by {to_text(f)} ({'×'.join(s)}): "
-                                 "the inner sizes differ")
-        return current
-    raise TypeError(e)
-
-
-def is_scalar(e) -> bool:
-    return shape(e) == ("1", "1")
-
-
-def depends(e, x: Var) -> bool:
-    if isinstance(e, Var):
-        return e.name == x.name
-    for attr in ("arg", "base"):
-        if hasattr(e, attr):
-            return depends(getattr(e, attr), x)
-    for attr in ("factors", "terms"):
-        if hasattr(e, attr):
-            return any(depends(f, x) for f in getattr(e, attr))
-    if isinstance(e, (Had, HDiv)):
-        return depends(e.left, x) or depends(e.right, x)
-    return False
-
-# ---------------------------------------------------------------- parsing
-
-
-TOKEN = re.compile(r"\s*(?:(?P<num>\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*)|(?P<tr>\^\s*T(?![A-Za-z0-9_]))"
-                   r"|(?P<op>\|\||\.\*|\./|⊙|⊘|\^|'|\(|\)|\+|-|−|\*|·|/|,))")
-
-
-def _tokens(text: str) -> list:
-    out, pos = [], 0
-    text = text.rstrip()
-    while pos < len(text):
-        m = TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            raise InputError(f"cannot read {text[pos:].strip()[:1]!r} at column {pos + 1} of "
-                             f"{text!r}")
-        kind = m.lastgroup
-        value = m.group(kind)
-        out.append((kind, "−" if value == "-" else value, m.start(kind)))
-        pos = m.end()
-    return out + [("end", "", len(text))]
-
-
-class _Parser:
-    """expr := term (± term)*; term := unary ((*|·|juxtaposition) unary)*;
-    unary := − unary | postfix; postfix := atom (^T | ' | ^N | ^-1)*;
-    atom := N | NAME | f(expr) | max(0, expr) | (expr) | ||expr||.
-    ``u .* v`` / ``u ⊙ v`` and ``u ./ v`` / ``u ⊘ v`` are element-wise, ``p / N`` divides by a
-    whole number; all three bind like a product, to the left."""
-
-    def __init__(self, text: str, shapes: dict):
-        self.text, self.shapes, self.toks, self.i, self.norm = text, shapes, _tokens(text), 0, 0
-
-    def peek(self):
-        return self.toks[self.i]
-
-    def take(self, value=None):
-        tok = self.toks[self.i]
-        if value is not None and tok[1] != value:
-            found = tok[1] or "the end"
-            raise InputError(f"expected {value!r} at column {tok[2] + 1} of {self.text!r}, "
-                             f"found {found!r}")
-        self.i += 1
-        return tok
-
-    def parse(self):
-        if self.peek()[0] == "end":
-            raise InputError("the expression is empty")
-        e = self.expr()
-        if self.peek()[0] != "end":
-            tok = self.peek()
-            raise InputError(f"unexpected {tok[1]!r} at column {tok[2] + 1} of {self.text!r}")
-        return e
-
-    def expr(self):
-        terms = [self.term()]
-        while self.peek()[1] in ("+", "−"):
-            op = self.take()[1]
-            t = self.term()
-            terms.append(t if op == "+" else Neg(t))
-        return terms[0] if len(terms) == 1 else Add(tuple(terms))
-
-    def starts_atom(self):
-        kind, value, _ = self.peek()
-        return kind in ("num", "name") or value == "(" or (value == "||" and not self.norm)
-
-    def term(self):
-        factors = [self.unary()]
-        while True:
-            value = self.peek()[1]
-            if value == "·":
-                self.take()
-                right = self.unary()
-                factors = [T(_product(factors)), right]
-            elif value in (".*", "⊙", "./", "⊘"):
-                self.take()
-                node = Had if value in (".*", "⊙") else HDiv
-                factors = [node(_product(factors), self.unary())]
-            elif value == "/":
-                self.take()
-                kind, number, col = self.take()
-                if kind != "num" or int(number) == 0:
-                    raise InputError(f"expected a nonzero whole number after / at column "
-                                     f"{col + 1} of {self.text!r} (write u ./ v to divide "
-                                     "entry by entry)")
-                left = _product(factors)
-                if isinstance(left, Num):
-                    factors = [Num(_number(sp.Rational(left.value, int(number))))]
-                else:
-                    factors = [Num(sp.Rational(1, int(number))), left]
-            elif value == "*":
-                self.take()
-                factors.append(self.unary())
-            elif self.starts_atom():
-                factors.append(self.unary())
-            else:
-                break
-        return _product(factors)
-
-    def unary(self):
-        if self.peek()[1] == "−":
-            self.take()
-            return Neg(self.unary())
-        return self.postfix()
-
-    def postfix(self):
-        e = self.atom()
-        while True:
-            kind, value, _ = self.peek()
-            if kind == "tr" or value == "'":
-                self.take()
-                e = T(e)
-            elif value == "^":
-                self.take()
-                if self.peek()[1] == "−":
-                    self.take()
-                    kind, value, col = self.take()
-                    if value != "1" or isinstance(e, _NormBox):
-                        raise InputError(f"only the inverse ^-1 is supported, at column "
-                                         f"{col + 1} of {self.text!r}")
-                    e = Inv(e)
-                    continue
-                kind, value, col = self.take()
-                if kind != "num":
-                    raise InputError(f"expected a whole-number power or T at column {col + 1} "
-                                     f"of {self.text!r}")
-                if isinstance(e, _NormBox):
-                    if value != "2":
-                        raise InputError("only the squared norm ||v||^2 is supported")
-                    e = Norm2(e.arg)
-                else:
-                    e = Pow(e, int(value))
-            else:
-                break
-        if isinstance(e, _NormBox):
-            raise InputError("write the squared norm as ||v||^2")
-        return e
-
-    def atom(self):
-        kind, value, col = self.take()
-        if kind == "num":
-            return Num(int(value))
-        if kind == "name":
-            if value in FUNCTIONS + ("tr", "sum") + MORE and self.peek()[1] == "(":
-                self.take("(")
-                if value == "max":
-                    zero = self.take()
-                    if zero[1] != "0":
-                        raise InputError("max is supported as max(0, …), the ReLU")
-                    self.take(",")
-                arg = self.expr()
-                self.take(")")
-                if value == "max":
-                    return Func("relu", arg)
-                if value in MORE:
-                    return {"softmax": Softmax, "det": Det, "inv": Inv}[value](arg)
-                if value == "tr":
-                    return Tr(arg)
-                if value == "sum":
-                    return Prod((T(_ones(shape(arg)[0])), arg))
-                return Func("log" if value == "ln" else value, arg)
-            if value in ("tr", "sum") + FUNCTIONS + MORE:
-                raise InputError(f"{value} needs parentheses: {value}(…)")
-            return Var(value, self.shapes.get(value, ("1", "1")))
-        if value == "(":
-            e = self.expr()
-            self.take(")")
-            return e
-        if value == "||":
-            self.norm += 1
-            e = self.expr()
-            self.norm -= 1
-            self.take("||")
-            return _NormBox(e)
-        raise InputError(f"unexpected {value or 'end'!r} at column {col + 1} of {self.text!r}")
-
-
-@dataclass(frozen=True)
-class _NormBox:
-    arg: object
-
-
-def _ones(dim):
-    return Var("𝟏", (dim, "1"))
-
-
-def _product(factors):
-    return factors[0] if len(factors) == 1 else Prod(tuple(factors))
-
-
-DIM = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_]*|[1-9][0-9]*)$")
-
-
-def parse_shapes(specs) -> dict:
-    """``["a=n", "A=m,n"]`` → {"a": ("n", "1"), "A": ("m", "n")}."""
-    shapes = {}
-    for spec in specs:
-        name, eq, dims = spec.partition("=")
-        name, parts = name.strip(), [d.strip() for d in dims.split(",")]
-        if not eq or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name) or len(parts) > 2 \
-                or not all(DIM.match(p) for p in parts):
-            raise InputError(f"--shape {spec!r}: write NAME=DIM for a vector or NAME=ROWS,COLS "
-                             "for a matrix (e.g. x=n, A=m,n)")
-        if name in shapes:
-            raise InputError(f"--shape gives {name} twice")
-        shapes[name] = (parts[0], parts[1] if len(parts) == 2 else "1")
-    return shapes
-
-
-def parse_matrix(text: str, shapes: dict):
-    e = _Parser(text, shapes).parse()
-    shape(e)
-    return e
 
 # ---------------------------------------------------------------- simplification
 
@@ -495,7 +93,7 @@ def simplify(e):
         if out_shape != ("1", "1") and all(is_scalar(f) for f in factors):
             factors.append(Identity(out_shape[0]))
         if coeff != 1:
-            factors.insert(0, Num(_number(coeff)))
+            factors.insert(0, Num(number(coeff)))
         if not factors:
             result = Identity(out_shape[0]) if out_shape[0] != "1" else Num(1)
         else:
@@ -521,10 +119,6 @@ def simplify(e):
     return e
 
 
-def _number(value):
-    """An int when whole, else the exact fraction."""
-    value = sp.Rational(value)
-    return int(value) if value.q == 1 else value
 
 
 def _factor_left(terms):
@@ -534,7 +128,7 @@ def _factor_left(terms):
         sign, core = (-1, t.arg) if isinstance(t, Neg) else (1, t)
         c = 1
         if isinstance(core, Prod) and isinstance(core.factors[0], Num):
-            c, core = core.factors[0].value, _product(core.factors[1:])
+            c, core = core.factors[0].value, product_of(core.factors[1:])
         if core in cores:
             coeffs[cores.index(core)] += sign * c
         else:
@@ -544,7 +138,7 @@ def _factor_left(terms):
     for core, c in zip(cores, coeffs):
         if c == 0:
             continue
-        term = core if abs(c) == 1 else simplify(Prod((Num(_number(abs(c))), core)))
+        term = core if abs(c) == 1 else simplify(Prod((Num(number(abs(c))), core)))
         merged.append(Neg(term) if c < 0 else term)
     if not merged:
         return Zero(shape(terms[0]))
@@ -555,7 +149,7 @@ def _factor_left(terms):
     if all(isinstance(t, Prod) and len(t.factors) >= 2 for t in merged):
         first = merged[0].factors[0]
         if not isinstance(first, Num) and all(t.factors[0] == first for t in merged):
-            rests = [_product(t.factors[1:]) for t in merged]
+            rests = [product_of(t.factors[1:]) for t in merged]
             return simplify(Prod((first, Add(tuple(rests)))))
     return Add(tuple(merged))
 
@@ -580,7 +174,7 @@ def collect_scalars(e):
     tails, coeffs = [], []
     for sign, t in signed:
         factors = t.factors if isinstance(t, Prod) else (t,)
-        tails.append(_product(tuple(f for f in factors if not is_scalar(f)))
+        tails.append(product_of(tuple(f for f in factors if not is_scalar(f)))
                      if any(not is_scalar(f) for f in factors) else None)
         coeffs.append((sign, [f for f in factors if is_scalar(f)]))
     if tails[0] is None or any(t != tails[0] for t in tails):
@@ -630,7 +224,7 @@ def _scalar_from_sympy(expr, atoms):
         if not c.is_Integer:
             raise ValueError(expr)
         body = [_scalar_from_sympy(f, atoms) for f in sp.Mul.make_args(rest)]
-        core = _product(tuple(([Num(abs(int(c)))] if abs(c) != 1 else []) + body))
+        core = product_of(tuple(([Num(abs(int(c)))] if abs(c) != 1 else []) + body))
         return Neg(core) if c < 0 else core
     if isinstance(expr, sp.Pow) and expr.exp.is_Integer and expr.exp > 0:
         return Pow(_scalar_from_sympy(expr.base, atoms), int(expr.exp))
@@ -710,7 +304,7 @@ def jacobian(e, x: Var):
         return jacobian(e.arg, x)
     if isinstance(e, Prod):
         *left, q = e.factors
-        p = _product(left)
+        p = product_of(left)
         if is_scalar(p):       # scalar multiple p q
             return Add((Prod((q, jacobian(p, x))), Prod((p, jacobian(q, x)))))
         if is_scalar(q):       # p q with q a scalar
@@ -741,10 +335,10 @@ def _derivative_function(e: Func):
     if e.name == "relu":
         return Func("step", e.arg)
     if not is_scalar(e.arg) and e.name in ("sigmoid", "tanh"):
-        ones = _ones(shape(e.arg)[0])
+        unit = ones(shape(e.arg)[0])
         if e.name == "sigmoid":
-            return Had(e, Add((ones, Neg(e))))
-        return Add((ones, Neg(Had(e, e))))
+            return Had(e, Add((unit, Neg(e))))
+        return Add((unit, Neg(Had(e, e))))
     if e.name == "sin":
         return Func("cos", e.arg)
     if e.name == "cos":
@@ -809,645 +403,6 @@ def gradient_matrix(e, X: Var):
             parts.append(Prod(tuple(scalars) + tuple(core or [Identity(X.shape[0])])))
         return parts[0] if len(parts) == 1 else Add(tuple(parts))
     raise _unsupported(e, X)
-
-# ---------------------------------------------------------------- notation
-
-
-def _needs_parens(e, inside):
-    if isinstance(e, (Add,)):
-        return True
-    if isinstance(e, (Had, HDiv)):
-        return inside in ("prod", "post")
-    if isinstance(e, Num) and not isinstance(e.value, int):
-        return inside in ("prod", "post")
-    if isinstance(e, Neg):
-        return inside in ("prod", "post", "sum")
-    if isinstance(e, Prod):
-        return inside == "post"
-    return False
-
-
-def _wrap(e, inside, fmt):
-    s = _show(e, fmt)
-    if _needs_parens(e, inside):
-        return r"\left(" + s + r"\right)" if fmt == "latex" else f"({s})"
-    return s
-
-
-FUNC_TEXT = {"sigmoid": "σ", "exp": "exp", "log": "ln", "sin": "sin", "cos": "cos",
-             "tanh": "tanh", "relu": "relu"}
-FUNC_LATEX = {"sigmoid": r"\sigma", "exp": r"\exp", "log": r"\ln", "sin": r"\sin",
-              "cos": r"\cos", "tanh": r"\tanh", "relu": r"\operatorname{relu}"}
-
-
-def _show(e, fmt):
-    latex = fmt == "latex"
-    if isinstance(e, Var):
-        if e.name == "𝟏":
-            return r"\mathbf{1}" if latex else "𝟏"
-        name = e.name if not latex else (e.name if len(e.name) == 1
-                                         else r"\mathrm{" + e.name.replace("_", r"\_") + "}")
-        if latex and e.shape[1] == "1" and e.shape[0] != "1":
-            return r"\mathbf{" + name + "}"
-        return name
-    if isinstance(e, Num):
-        if isinstance(e.value, int):
-            return str(e.value)
-        v = sp.Rational(e.value)
-        return rf"\frac{{{v.p}}}{{{v.q}}}" if latex else f"{v.p}/{v.q}"
-    if isinstance(e, Identity):
-        return "I"
-    if isinstance(e, Inv):
-        return _wrap(e.arg, "post", fmt) + ("^{-1}" if latex else "⁻¹")
-    if isinstance(e, T) and isinstance(e.arg, Inv):
-        return _wrap(e.arg.arg, "post", fmt) + (r"^{-\mathsf{T}}" if latex else "⁻ᵀ")
-    if isinstance(e, (Had, HDiv)):
-        op = {(Had, True): r" \odot ", (Had, False): " ⊙ ", (HDiv, True): r" \oslash ",
-              (HDiv, False): " ⊘ "}[type(e), latex]
-        return _wrap(e.left, "prod", fmt) + op + _wrap(e.right, "prod", fmt)
-    if isinstance(e, (Softmax, Det)):
-        name = ("softmax" if isinstance(e, Softmax) else "det")
-        if latex:
-            return rf"\operatorname{{{name}}}\left(" + _show(e.arg, fmt) + r"\right)"
-        return f"{name}({_show(e.arg, fmt)})"
-    if isinstance(e, Func) and e.name == "step":
-        inner = _show(e.arg, fmt)
-        return (r"\mathbf{1}\left[" + inner + r" > 0\right]") if latex else f"1[{inner} > 0]"
-    if isinstance(e, Zero):
-        return r"\mathbf{0}" if latex and e.shape != ("1", "1") else "0"
-    if isinstance(e, T):
-        return _wrap(e.arg, "post", fmt) + (r"^{\mathsf{T}}" if latex else "ᵀ")
-    if isinstance(e, Pow):
-        base = _wrap(e.base, "post", fmt)
-        if isinstance(e.base, Func):
-            base = f"({base})" if not latex else r"\left(" + base + r"\right)"
-        return base + (f"^{{{e.exp}}}" if latex else str(e.exp).translate(SUPERSCRIPT))
-    if isinstance(e, Neg):
-        return ("-" if latex else "−") + _wrap(e.arg, "prod", fmt)
-    if isinstance(e, Add):
-        out = _show(e.terms[0], fmt)
-        for t in e.terms[1:]:
-            if isinstance(t, Neg):
-                out += (" - " if latex else " − ") + _wrap(t.arg, "sum", fmt)
-            else:
-                out += " + " + _show(t, fmt)
-        return out
-    if isinstance(e, Prod):
-        parts = [_wrap(f, "prod", fmt) for f in e.factors]
-        if latex:
-            return " ".join(p.replace(r"\left(\frac", r"\frac").replace(r"}\right)", "}")
-                            if isinstance(f, Num) else p for p, f in zip(parts, e.factors))
-        spaced = any(isinstance(f, Var) and len(f.name) > 1 for f in e.factors)
-        if spaced:
-            return " ".join(parts)
-        out = parts[0]
-        for p, f in zip(parts[1:], e.factors[1:]):
-            named = isinstance(f, (Func, Det, Softmax, Tr)) and p[:1].isalpha() and p[0] != "σ"
-            out += (" " if named and (out[-1:].isalnum() or out[-1:] == ")") else "") + p
-        return out
-    if isinstance(e, Norm2):
-        inner = _show(e.arg, fmt)
-        return (r"\lVert " + inner + r" \rVert^{2}") if latex else f"‖{inner}‖²"
-    if isinstance(e, Tr):
-        return (r"\operatorname{tr}\left(" + _show(e.arg, fmt) + r"\right)") if latex \
-            else f"tr({_show(e.arg, fmt)})"
-    if isinstance(e, Diag):
-        return (r"\operatorname{diag}\left(" + _show(e.arg, fmt) + r"\right)") if latex \
-            else f"diag({_show(e.arg, fmt)})"
-    if isinstance(e, Func):
-        name = (FUNC_LATEX if latex else FUNC_TEXT)[e.name] + (("'" if latex else "′")
-                                                               if e.prime else "")
-        return name + (r"\left(" + _show(e.arg, fmt) + r"\right)" if latex
-                       else f"({_show(e.arg, fmt)})")
-    raise TypeError(e)
-
-
-def to_text(e) -> str:
-    return _show(e, "text")
-
-
-def to_latex(e) -> str:
-    return _show(e, "latex")
-
-
-def to_sympy_syntax(e) -> str:
-    """The expression in SymPy's matrix syntax: ``x.T*(A + A.T)``."""
-    def atom(a):
-        s = to_sympy_syntax(a)
-        return s if isinstance(a, (Var, Identity, Zero, T, Func, Tr, Diag, Had, HDiv, Softmax,
-                                   Det, Inv, Num)) else f"({s})"
-    if isinstance(e, Var):
-        return "ones" if e.name == "𝟏" else e.name
-    if isinstance(e, Num):
-        if isinstance(e.value, int):
-            return str(e.value)
-        v = sp.Rational(e.value)
-        return f"Rational({v.p}, {v.q})"
-    if isinstance(e, Identity):
-        return f"Identity({e.dim})"
-    if isinstance(e, Had):
-        return f"HadamardProduct({to_sympy_syntax(e.left)}, {to_sympy_syntax(e.right)})"
-    if isinstance(e, HDiv):
-        return (f"HadamardProduct({to_sympy_syntax(e.left)}, "
-                f"HadamardPower({to_sympy_syntax(e.right)}, -1))")
-    if isinstance(e, Softmax):
-        return f"softmax({to_sympy_syntax(e.arg)})"
-    if isinstance(e, Det):
-        return f"Determinant({to_sympy_syntax(e.arg)})"
-    if isinstance(e, Inv):
-        return f"Inverse({to_sympy_syntax(e.arg)})"
-    if isinstance(e, Func) and e.name == "step":
-        return f"Heaviside({to_sympy_syntax(e.arg)}, 0)"
-    if isinstance(e, Zero):
-        return "0" if e.shape == ("1", "1") else f"ZeroMatrix({e.shape[0]}, {e.shape[1]})"
-    if isinstance(e, T):
-        return atom(e.arg) + ".T"
-    def negated(a):     # −(PQ) is -P*Q: the product binds tighter than the sign
-        return to_sympy_syntax(a) if isinstance(a, Prod) else atom(a)
-    if isinstance(e, Neg):
-        return "-" + negated(e.arg)
-    if isinstance(e, Add):
-        out = to_sympy_syntax(e.terms[0])
-        for t in e.terms[1:]:
-            out += f" - {negated(t.arg)}" if isinstance(t, Neg) else f" + {to_sympy_syntax(t)}"
-        return out
-    if isinstance(e, Prod):
-        return "*".join(atom(f) for f in e.factors)
-    if isinstance(e, Pow):
-        return f"{atom(e.base)}**{e.exp}"
-    if isinstance(e, Norm2):
-        return f"{atom(e.arg)}.T*{atom(e.arg)}"
-    if isinstance(e, Tr):
-        return f"Trace({to_sympy_syntax(e.arg)})"
-    if isinstance(e, Diag):
-        return f"diag({to_sympy_syntax(e.arg)})"
-    if isinstance(e, Func):
-        return f"{e.name}{'_prime' if e.prime else ''}({to_sympy_syntax(e.arg)})"
-    raise TypeError(e)
-
-# ---------------------------------------------------------------- concrete instantiation
-
-
-class sigmoid(sp.Function):
-    """σ(t) = 1/(1 + e^(−t)), with σ′ = σ(1 − σ)."""
-
-    def fdiff(self, argindex=1):
-        return self * (1 - self)
-
-    def _eval_rewrite_as_exp(self, t, **kwargs):
-        return 1 / (1 + sp.exp(-t))
-
-
-def _relu_piecewise(t):
-    return sp.Piecewise((t, t > 0), (0, True))
-
-
-def _step_piecewise(t):
-    return sp.Piecewise((1, t > 0), (0, True))
-
-
-class InverseEntry(sp.Function):
-    """(X⁻¹)ₖₗ, written InverseEntry(X, k, l).  From X X⁻¹ = I, d(X⁻¹) = −X⁻¹ dX X⁻¹, so
-    ∂(X⁻¹)ₖₗ/∂Xᵢⱼ = −(X⁻¹)ₖᵢ(X⁻¹)ⱼₗ."""
-
-    def _eval_derivative(self, s):
-        if isinstance(s, sp.Indexed) and s.base.name == self.args[0].name:
-            X, k, l = self.args
-            i, j = s.indices
-            return -InverseEntry(X, k, i) * InverseEntry(X, j, l)
-        return sp.Integer(0)
-
-    def _latex(self, printer):
-        X, k, l = self.args
-        return (r"\left(" + X.name + r"^{-1}\right)_{" + printer._print(k) + " " +
-                printer._print(l) + "}")
-
-
-class relu(sp.Function):
-    """relu(t) = max(0, t); relu′(t) = 1[t > 0], with the subgradient 0 at t = 0."""
-
-    def fdiff(self, argindex=1):
-        return step(self.args[0])
-
-    def _latex(self, printer):
-        return r"\operatorname{relu}\left(" + printer._print(self.args[0]) + r"\right)"
-
-
-class step(sp.Function):
-    """1[t > 0]: 1 for t > 0, 0 for t ≤ 0."""
-
-    def fdiff(self, argindex=1):
-        return sp.Integer(0)
-
-    def _latex(self, printer):
-        return r"\mathbf{1}\left[" + printer._print(self.args[0]) + r" > 0\right]"
-
-
-SYMPY_FUNCS = {"exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos": sp.cos, "tanh": sp.tanh,
-               "sigmoid": lambda t: 1 / (1 + sp.exp(-t)), "relu": _relu_piecewise,
-               "step": _step_piecewise}
-
-
-def instantiate(e, sizes: dict, names: dict):
-    """The expression as an explicit SymPy matrix of symbols at concrete sizes."""
-    def dim(d):
-        return int(d) if d.isdigit() else sizes[d]
-    if isinstance(e, Var):
-        if e.name == "𝟏":
-            return sp.ones(dim(e.shape[0]), 1)
-        if e.name not in names:
-            r, c = dim(e.shape[0]), dim(e.shape[1])
-            if (r, c) == (1, 1) and e.shape == ("1", "1"):
-                names[e.name] = sp.Matrix([[sp.Symbol(e.name, real=True)]])
-            elif c == 1:
-                names[e.name] = sp.Matrix(r, 1, lambda i, _: sp.Symbol(f"{e.name}{i + 1}",
-                                                                       real=True))
-            else:
-                names[e.name] = sp.Matrix(r, c, lambda i, j: sp.Symbol(
-                    f"{e.name}{i + 1}_{j + 1}", real=True))
-        return names[e.name]
-    if isinstance(e, Num):
-        return sp.Matrix([[e.value]])
-    if isinstance(e, Identity):
-        return sp.eye(dim(e.dim))
-    if isinstance(e, Zero):
-        return sp.zeros(dim(e.shape[0]), dim(e.shape[1]))
-    if isinstance(e, T):
-        return instantiate(e.arg, sizes, names).T
-    if isinstance(e, Neg):
-        return -instantiate(e.arg, sizes, names)
-    if isinstance(e, Add):
-        parts = [instantiate(t, sizes, names) for t in e.terms]
-        total = parts[0]
-        for p in parts[1:]:
-            total = total + p
-        return total
-    if isinstance(e, Prod):
-        total = instantiate(e.factors[0], sizes, names)
-        for f in e.factors[1:]:
-            m = instantiate(f, sizes, names)
-            if total.shape[1] == m.shape[0]:
-                total = total * m
-            elif total.shape == (1, 1):
-                total = total[0, 0] * m
-            else:
-                total = total * m[0, 0]
-        return total
-    if isinstance(e, Norm2):
-        v = instantiate(e.arg, sizes, names)
-        return v.T * v
-    if isinstance(e, Pow):
-        return sp.Matrix([[instantiate(e.base, sizes, names)[0, 0] ** e.exp]])
-    if isinstance(e, Tr):
-        return sp.Matrix([[instantiate(e.arg, sizes, names).trace()]])
-    if isinstance(e, Diag):
-        v = instantiate(e.arg, sizes, names)
-        return sp.diag(*list(v))
-    if isinstance(e, Had):
-        return instantiate(e.left, sizes, names).multiply_elementwise(
-            instantiate(e.right, sizes, names))
-    if isinstance(e, HDiv):
-        u, v = instantiate(e.left, sizes, names), instantiate(e.right, sizes, names)
-        return sp.Matrix(u.rows, u.cols, lambda i, j: u[i, j] / v[i, j])
-    if isinstance(e, Softmax):
-        z = instantiate(e.arg, sizes, names).applyfunc(sp.exp)
-        total = sum(z)
-        return z.applyfunc(lambda t: t / total)
-    if isinstance(e, Det):
-        m = instantiate(e.arg, sizes, names)
-        names.setdefault(COFACTOR, m.cofactor_matrix())
-        return sp.Matrix([[m.det()]])
-    if isinstance(e, Inv):
-        return instantiate(e.arg, sizes, names).inv()
-    if isinstance(e, Func):
-        f = SYMPY_FUNCS[e.name]
-        t = sp.Symbol("t")
-        g = sp.Lambda(t, sp.diff(f(t), t)) if e.prime else f
-        return instantiate(e.arg, sizes, names).applyfunc(g)
-    raise TypeError(e)
-
-
-def _dims(*exprs):
-    found = []
-    def walk(e):
-        if isinstance(e, Var):
-            found.extend(d for d in e.shape if not d.isdigit())
-        elif isinstance(e, Identity):
-            found.append(e.dim) if not e.dim.isdigit() else None
-        elif isinstance(e, Zero):
-            found.extend(d for d in e.shape if not d.isdigit())
-        for attr in ("arg", "base", "left", "right"):
-            if hasattr(e, attr):
-                walk(getattr(e, attr))
-        for attr in ("factors", "terms"):
-            if hasattr(e, attr):
-                for f in getattr(e, attr):
-                    walk(f)
-    for e in exprs:
-        walk(e)
-    return sorted(set(found))
-
-
-def size_choices(dims):
-    """Two instantiations with different sizes per dimension (3, 2, 4, … and 2, 3, 1, …), so
-    that an m×n result is also checked non-square."""
-    first = [3, 2, 4, 5, 1, 6]
-    second = [2, 3, 1, 4, 5, 3]
-    return [{d: first[k % 6] for k, d in enumerate(dims)},
-            {d: second[k % 6] for k, d in enumerate(dims)}]
-
-
-def _zero(entry) -> bool:
-    entry = sp.simplify(entry)
-    if entry == 0:
-        return True
-    return sp.simplify(sp.expand(entry.rewrite(sp.exp))) == 0
-
-
-def check_result(expr, wrt: Var, result, sizes: dict) -> tuple:
-    """(passed, detail): the result against SymPy's entry-by-entry derivative."""
-    names = {}
-    f = instantiate(expr, sizes, names)
-    x = instantiate(wrt, sizes, names)
-    got = instantiate(result, sizes, names)
-    if wrt.shape[1] == "1":
-        want = f.jacobian(list(x))
-    else:
-        want = x.applyfunc(lambda s: sp.diff(f[0, 0], s))
-    if got.shape != want.shape:
-        return False, f"shape {got.shape} but the entries give {want.shape} at {sizes}"
-    for (i, j) in [(i, j) for i in range(want.rows) for j in range(want.cols)]:
-        if not _zero(got[i, j] - want[i, j]):
-            return False, f"entry ({i + 1},{j + 1}) differs at {sizes}"
-    return True, "entry by entry at " + ", ".join(f"{k}={v}" for k, v in sizes.items())
-
-# ---------------------------------------------------------------- the index form
-
-
-class IndexPrinter(StrPrinter):
-    """Entries with explicit sums, one line: Σₖ aₖxₖ, δₖⱼ."""
-
-    printmethod = "_derive_index_text"
-
-    def _sub(self, idx):
-        return "".join(self._print(i) for i in idx).translate(SUBSCRIPT)
-
-    def _print_Indexed(self, e):
-        name = e.base.name
-        if name == "𝟏":
-            return "1"
-        return name + self._sub(e.indices)
-
-    def _print_Sum(self, e):
-        body = e.function
-        out = self._print(body)
-        if isinstance(body, sp.Add):
-            out = f"({out})"
-        for var, lo, hi in reversed(e.limits):
-            out = f"Σ{self._sub((var,))} " + out
-        return out
-
-    def _print_KroneckerDelta(self, e):
-        return "δ" + self._sub(e.args)
-
-    def _print_Mul(self, e):
-        c, rest = e.as_coeff_Mul()
-        factors = sp.Mul.make_args(rest)
-        below = [f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Rational
-                 and f.exp < 0]
-        if below:       # a quotient: numerator / denominator
-            above = [f for f in factors if f not in below]
-            den = sp.Mul(*[f.base ** -f.exp for f in below], evaluate=False)
-            num = self._print(sp.Mul(*above)) if above else "1"
-            if len(above) == 1 and isinstance(above[0], sp.Add):
-                num = f"({num})"
-            den_text = self._print(den)
-            if isinstance(den, (sp.Mul, sp.Add, sp.Sum)):
-                den_text = f"({den_text})"
-            body = f"{num}/{den_text}"
-            sign = "−" if c < 0 else ""
-            c = abs(c)
-            if c != 1:
-                body = self._print(c) + "·" + body
-            return sign + body
-        parts = []
-        for f in factors:
-            s = self._print(f)
-            if isinstance(f, (sp.Add, sp.Sum)) and len(factors) > 1 or isinstance(f, sp.Add):
-                s = f"({s})"
-            parts.append(s)
-        body = "".join(parts) if all(len(p) <= 3 or p.startswith("(") for p in parts) \
-            else "·".join(parts)
-        if c == 1:
-            return body
-        if c == -1:
-            return "−" + body
-        if not c.is_Integer:
-            return ("−" if c < 0 else "") + f"({self._print(abs(c))})" + body
-        return self._print(c) + body
-
-    def _print_Pow(self, e):
-        if e.exp.is_Integer and e.exp < 0:
-            return self._print_Mul(sp.Mul(1, e, evaluate=False))
-        if e.exp.is_Integer and e.exp > 0:
-            base = self._print(e.base)
-            if not isinstance(e.base, (sp.Indexed, sp.Symbol)):
-                base = f"({base})"
-            return base + str(e.exp).translate(SUPERSCRIPT)
-        return super()._print_Pow(e)
-
-    def _print_Add(self, e, order=None):
-        terms = sorted(sp.Add.make_args(e), key=lambda t: (t.could_extract_minus_sign(),
-                                                           sp.default_sort_key(t)))
-        out = self._print(terms[0])
-        for t in terms[1:]:
-            if t.could_extract_minus_sign():
-                out += " − " + self._print(-t)
-            else:
-                out += " + " + self._print(t)
-        return out.replace("-", "−")
-
-    def _print_InverseEntry(self, e):
-        X, k, l = e.args
-        return f"({X.name}⁻¹)" + self._sub((k, l))
-
-    def _print_step(self, e):
-        return f"1[{self._print(e.args[0])} > 0]"
-
-    def _print_Function(self, e):
-        name = FUNC_TEXT.get(type(e).__name__, type(e).__name__)
-        return f"{name}({self._print(e.args[0])})"
-
-    def _print_Derivative(self, e):
-        return self._print(e.expr.func(sp.Symbol("·"))).replace("(·)", "′") + \
-            f"({self._print(e.expr.args[0])})"
-
-    def _print_Subs(self, e):
-        inner = e.expr
-        if isinstance(inner, sp.Derivative):
-            name = FUNC_TEXT.get(type(inner.expr).__name__, type(inner.expr).__name__)
-            return f"{name}′({self._print(e.point[0])})"
-        return super()._print_Subs(e)
-
-    def _print_exp(self, e):
-        return f"exp({self._print(e.args[0])})"
-
-
-def index_text(e) -> str:
-    return IndexPrinter().doprint(e)
-
-
-def index_latex(e) -> str:
-    s = sp.latex(e, fold_short_frac=False)
-    s = re.sub(r"\{(\S)\}_\{", r"\1_{", s)
-    s = s.replace(r"\operatorname{sigmoid}", r"\sigma").replace(r"\log", r"\ln").replace(r"\mathtt{\text{𝟏}}", "1")
-    s = s.replace("𝟏", "1")
-    return s
-
-
-IDX = [sp.Symbol(s, integer=True) for s in "klprst"]
-COFACTOR = "C"
-
-
-class _Entries:
-    """One entry of an expression with explicit sums over fresh indices."""
-
-    def __init__(self):
-        self.used = 0
-
-    def fresh(self):
-        sym = IDX[self.used % len(IDX)]
-        self.used += 1
-        return sym
-
-    def dimsym(self, d):
-        return sp.Integer(int(d)) if d.isdigit() else sp.Symbol(d, integer=True, positive=True)
-
-    def entry(self, e, r, c):
-        if isinstance(e, Var):
-            rows, cols = e.shape
-            if rows == "1" and cols == "1":
-                return sp.Symbol(e.name, real=True)
-            base = sp.IndexedBase(e.name)
-            if cols == "1":
-                return base[r]
-            return base[r, c]
-        if isinstance(e, Num):
-            return sp.Rational(e.value)
-        if isinstance(e, T):
-            return self.entry(e.arg, c, r)
-        if isinstance(e, Neg):
-            return -self.entry(e.arg, r, c)
-        if isinstance(e, Add):
-            return sp.Add(*[self.entry(t, r, c) for t in e.terms], evaluate=False)
-        if isinstance(e, Prod):
-            return self._prod(e.factors, r, c)
-        if isinstance(e, Norm2):
-            i = self.fresh()
-            return sp.Sum(self.entry(e.arg, i, 1) ** 2, (i, 1, self.dimsym(shape(e.arg)[0])))
-        if isinstance(e, Pow):
-            return self.entry(e.base, 1, 1) ** e.exp
-        if isinstance(e, Tr):
-            i = self.fresh()
-            return sp.Sum(self.entry(e.arg, i, i), (i, 1, self.dimsym(shape(e.arg)[0])))
-        if isinstance(e, Func):
-            f = {"sigmoid": sigmoid, "relu": relu, "step": step}.get(e.name) or getattr(sp, e.name)
-            return f(self.entry(e.arg, r, c))
-        if isinstance(e, Had):
-            return self.entry(e.left, r, c) * self.entry(e.right, r, c)
-        if isinstance(e, HDiv):
-            return self.entry(e.left, r, c) / self.entry(e.right, r, c)
-        if isinstance(e, Inv) and isinstance(e.arg, Var):
-            return InverseEntry(sp.Symbol(e.arg.name), r, c)
-        if isinstance(e, Det) and isinstance(e.arg, Var):
-            # Laplace along row i: det X = Σₗ Xᵢₗ Cᵢₗ, no cofactor Cᵢₗ containing row i
-            k = self.fresh()
-            i = sp.Symbol("i", integer=True)
-            return sp.Sum(self.entry(e.arg, i, k) * sp.IndexedBase(COFACTOR)[i, k],
-                          (k, 1, self.dimsym(shape(e.arg)[0])))
-        if isinstance(e, Softmax):
-            k = self.fresh()
-            return sp.exp(self.entry(e.arg, r, 1)) / sp.Sum(
-                sp.exp(self.entry(e.arg, k, 1)), (k, 1, self.dimsym(shape(e.arg)[0])))
-        raise TypeError(e)
-
-    def _prod(self, factors, r, c):
-        if len(factors) == 1:
-            return self.entry(factors[0], r, c)
-        *left, last = factors
-        p = _product(tuple(left))
-        ps, qs = shape(p), shape(last)
-        if ps[1] == qs[0] and ps[1] == "1":
-            return self.entry(p, r, 1) * self.entry(last, 1, c)
-        if ps[1] == qs[0]:
-            k = self.fresh()
-            return sp.Sum(self.entry(p, r, k) * self.entry(last, k, c),
-                          (k, 1, self.dimsym(ps[1])))
-        if ps == ("1", "1"):
-            return self.entry(p, 1, 1) * self.entry(last, r, c)
-        return self.entry(p, r, c) * self.entry(last, 1, 1)
-
-
-def collapse(e, counter: Optional[list] = None):
-    """Σₖ (… δₖⱼ …) = (…)[k := j]: every sum whose summand carries a Kronecker delta in its
-    own index loses that sum; terms without the index's delta keep it.  Returns the new
-    expression; ``counter`` counts the sums collapsed."""
-    if isinstance(e, sp.Sum):
-        body = collapse(e.function, counter)
-        for limit in e.limits:
-            body = _collapse_one(body, limit, counter)
-        return body
-    if e.args and not isinstance(e, (sp.Indexed, sp.KroneckerDelta)):
-        return e.func(*[collapse(a, counter) for a in e.args])
-    return e
-
-
-
-def _collapse_one(body, limit, counter):
-    """Σₖ body over one limit, the δ's in k used up."""
-    k, lo, hi = limit
-    if not any(k in d.args for d in body.atoms(sp.KroneckerDelta)):
-        return sp.Sum(body, (k, lo, hi)) if body.has(k) else body * (hi - lo + 1)
-    body = sp.expand(body, deep=False, mul=True, multinomial=False, power_exp=False,
-                     power_base=False, log=False)
-    out = []
-    for term in sp.Add.make_args(body):
-        deltas = [f for f in sp.Mul.make_args(term)
-                  if isinstance(f, sp.KroneckerDelta) and k in f.args]
-        if deltas:
-            other = [a for a in deltas[0].args if a != k][0]
-            rest = sp.Mul(*[f for f in sp.Mul.make_args(term) if f is not deltas[0]])
-            out.append(rest.subs(k, other))
-            if counter is not None:
-                counter.append(k)
-        elif term.has(k):
-            out.append(sp.Sum(term, (k, lo, hi)))
-        else:
-            out.append(term * (hi - lo + 1))
-    return sp.Add(*out)
-
-
-def _concrete_index(expr, sizes, names, fixed: dict):
-    """An index formula at concrete sizes: the sums done, entries replaced by the symbols of
-    the explicit matrices, the free indices given the values in ``fixed``."""
-    e = expr.subs({sp.Symbol(d, integer=True, positive=True): v for d, v in sizes.items()})
-    e = e.subs(fixed).doit()
-
-    def value(ix):
-        base = ix.base.name
-        if base == "𝟏":
-            return sp.Integer(1)
-        m = names[base]
-        idx = [int(i) - 1 for i in ix.indices]
-        return m[idx[0], idx[1] if len(idx) > 1 else 0]
-    e = e.replace(lambda a: isinstance(a, sp.Indexed), value)
-    e = e.replace(lambda a: isinstance(a, InverseEntry),
-                  lambda a: names[a.args[0].name].inv()[int(a.args[1]) - 1, int(a.args[2]) - 1])
-    e = e.replace(lambda a: isinstance(a, relu), lambda a: _relu_piecewise(a.args[0]))
-    e = e.replace(lambda a: isinstance(a, step), lambda a: _step_piecewise(a.args[0]))
-    e = e.replace(lambda a: isinstance(a, sp.Symbol) and a.name in names and names[a.name].shape == (1, 1),
-                  lambda a: names[a.name][0, 0])
-    return e.doit()
 
 # ---------------------------------------------------------------- the derivation
 
@@ -1524,7 +479,7 @@ def solve_matrix(text: str, wrt: str, shapes: dict) -> MatrixSolution:
         result = collect_scalars(simplify(gradient_matrix(expr, x)))
         out_shape = x.shape
     # index steps
-    ent = _Entries()
+    ent = Entries()
     i, j = sp.symbols("i j", integer=True)
     if kind == "vector":
         row = i if of_shape[0] != "1" else 1
@@ -1565,7 +520,7 @@ def solve_matrix(text: str, wrt: str, shapes: dict) -> MatrixSolution:
                             detail=kind))
 
     checks = []
-    for sizes in size_choices(_dims(expr, x, result)):
+    for sizes in size_choices(dimensions(expr, x, result)):
         try:
             passed, detail = check_result(expr, x, result, sizes)
             checks.append(MatrixCheck(passed, detail))
@@ -1646,8 +601,8 @@ def _check_collapsed(expr, x, collapsed, derivative, sizes, kind, has_row, comp)
                 else:
                     fixed = {i: c + 1, j: cc + 1}
                     want = sp.diff(f[0, 0], xm[c, cc])
-                got = _concrete_index(collapsed, sizes, names, fixed)
-                if not _zero(got - want):
+                got = concrete_index(collapsed, sizes, names, fixed)
+                if not vanishes(got - want):
                     return MatrixCheck(False, f"the collapsed entry formula differs at {fixed} "
                                               f"({sizes})")
     return MatrixCheck(True, "the collapsed entry formula, every entry at " +

@@ -9,7 +9,9 @@ import sympy as sp
 
 import derive.matrices as matrices
 from derive.cli import run
-from derive.matrices import instantiate, parse_shapes, solve_matrix
+from derive.index_method import instantiate
+from derive.matrices import solve_matrix
+from derive.matrix_parsing import parse_shapes
 from conftest import pdflatex_path
 
 
