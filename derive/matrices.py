@@ -47,7 +47,7 @@ from .matrix_expressions import (Add, Det, Diag, Func, HDiv, Had, Identity, Inv,
                                  product_of)
 from .matrix_parsing import parse_matrix, parse_shapes
 from .matrix_shapes import depends, is_scalar, shape
-from .matrix_notation import index_latex, index_text, to_latex, to_sympy_syntax, to_text
+from .matrix_notation import Label, formula_latex, formula_text, to_sympy_syntax, to_text
 
 LAYOUT = "numerator"
 
@@ -409,8 +409,19 @@ def gradient_matrix(e, X: Var):
 
 @dataclass(frozen=True)
 class Formula:
-    text: str
-    latex: str
+    """One line of mathematics as data: its sides, left = right = …, each a matrix
+    expression, an index-form SymPy expression or a ``Label``; ``text`` and ``latex`` write
+    it (``matrix_notation``)."""
+
+    sides: tuple = ()
+
+    @property
+    def text(self) -> str:
+        return formula_text(self.sides)
+
+    @property
+    def latex(self) -> str:
+        return formula_latex(self.sides)
 
 
 @dataclass(frozen=True)
@@ -443,8 +454,8 @@ class MatrixSolution:
     layout: str
     steps: tuple
     checks: tuple
-    wrt_space: Formula = Formula("", "")
-    wrt_symbol: Formula = Formula("", "")
+    wrt_space: Formula = Formula()
+    wrt_symbol: Formula = Formula()
     notes: tuple = ()    # keys of remarks the templates word, e.g. "relu-at-zero"
 
     @property
@@ -491,33 +502,17 @@ def solve_matrix(text: str, wrt: str, shapes: dict) -> MatrixSolution:
     derivative = sp.diff(entry, comp)
     counted = []
     collapsed = collapse(derivative, counted)
-    f_name = "f" if of_shape == ("1", "1") else "fᵢ"
-    comp_text = index_text(comp)
+    has_row = row != 1
     steps = [
-        MatrixStep("entrywise", (Formula(f"{f_name} = " + (to_text(expr) if row == 1 else
-                                  f"({to_text(expr)})ᵢ") + f" = {index_text(entry)}",
-                                  _equation_latex(("f" if row == 1 else "f_{i}"),
-                                                  r"\left(" + to_latex(expr) + r"\right)_{i}"
-                                                  if row != 1 else to_latex(expr),
-                                                  index_latex(entry))),)),
-        MatrixStep("component", (Formula(f"∂{f_name}/∂{comp_text} = {index_text(derivative)}",
-                                         r"\frac{\partial " + ("f" if row == 1 else "f_{i}") +
-                                         r"}{\partial " + index_latex(comp) + "} = " +
-                                         index_latex(derivative)),)),
-        MatrixStep("collapse", (Formula(f"∂{f_name}/∂{comp_text} = {index_text(collapsed)}",
-                                        r"\frac{\partial " + ("f" if row == 1 else "f_{i}") +
-                                        r"}{\partial " + index_latex(comp) + "} = " +
-                                        index_latex(collapsed)),),
+        MatrixStep("entrywise", (Formula((Label("function", (has_row,)),
+                                          Label("entry", (expr,)) if has_row else expr,
+                                          entry)),)),
+        MatrixStep("component", (Formula((Label("partial", (has_row, comp)), derivative)),)),
+        MatrixStep("collapse", (Formula((Label("partial", (has_row, comp)), collapsed)),),
                    detail=str(len(counted))),
+        MatrixStep("recognise", (Formula((Label("derivative", (x,)), result)),), detail=kind),
+        MatrixStep("shape", (Formula((Label("shape", out_shape),)),), detail=kind),
     ]
-    label_text = f"d{'f'}/d{x.name}"
-    steps.append(MatrixStep("recognise", (Formula(f"{label_text} = {to_text(result)}",
-                                                  r"\frac{\partial f}{\partial " +
-                                                  to_latex(x) + "} = " + to_latex(result)),),
-                            detail=kind))
-    steps.append(MatrixStep("shape", (Formula(f"{out_shape[0]}×{out_shape[1]}",
-                                              f"{out_shape[0]}\\times {out_shape[1]}"),),
-                            detail=kind))
 
     checks = []
     for sizes in size_choices(dimensions(expr, x, result)):
@@ -529,12 +524,12 @@ def solve_matrix(text: str, wrt: str, shapes: dict) -> MatrixSolution:
         except (sp.ShapeError, ValueError, TypeError, KeyError, IndexError) as error:
             checks.append(MatrixCheck(False, f"the check could not be made at {sizes}: {error}"))
     return MatrixSolution(
-        input=text, expression=Formula(to_text(expr), to_latex(expr)), wrt=x.name,
-        wrt_shape=x.shape, kind=kind, result=result,
-        result_text=Formula(to_text(result), to_latex(result)),
+        input=text, expression=Formula((expr,)), wrt=x.name,
+        wrt_shape=x.shape, kind=kind, result=result, result_text=Formula((result,)),
         result_sympy=to_sympy_syntax(result), shape=out_shape, layout=LAYOUT,
-        steps=tuple(steps), checks=tuple(checks), wrt_space=_space(x.shape),
-        wrt_symbol=Formula(to_text(x), to_latex(x)), notes=_notes(expr))
+        steps=tuple(steps), checks=tuple(checks),
+        wrt_space=Formula((Label("space", x.shape),)), wrt_symbol=Formula((x,)),
+        notes=_notes(expr))
 
 
 def _contains(e, test) -> bool:
@@ -560,26 +555,6 @@ def _notes(expr) -> tuple:
     if _contains(expr, lambda a: isinstance(a, Inv)):
         notes.append("inverse-entries")
     return tuple(notes)
-
-
-def _equation_latex(left, *sides) -> str:
-    """left = a = b on one line, or aligned one side a line when that line would be long."""
-    if sum(len(s) for s in sides) < 110:
-        return left + "".join(" = " + s for s in sides)
-    return r"\begin{aligned} " + left + " &= " + r" \\ &= ".join(sides) + r" \end{aligned}"
-
-
-SUPER_LETTERS = str.maketrans("0123456789mnpkd", "⁰¹²³⁴⁵⁶⁷⁸⁹ᵐⁿᵖᵏᵈ")
-
-
-def _space(dims) -> Formula:
-    """ℝⁿ or ℝᵐˣⁿ."""
-    r, c = dims
-    text = r if c == "1" else f"{r}×{c}"
-    sup = text.replace("×", "ˣ").translate(SUPER_LETTERS)
-    plain = all(ch in "⁰¹²³⁴⁵⁶⁷⁸⁹ᵐⁿᵖᵏᵈˣ" for ch in sup)
-    return Formula("ℝ" + (sup if plain else f"^({text})"),
-                   r"\mathbb{R}^{" + text.replace("×", r"\times ") + "}")
 
 
 def _check_collapsed(expr, x, collapsed, derivative, sizes, kind, has_row, comp) -> MatrixCheck:

@@ -1,9 +1,11 @@
 """Writing matrix expressions: bold vectors, ᵀ, ⊙, ‖·‖² in text and LaTeX, SymPy's matrix
-syntax for JSON, and one entry with explicit sums (Σₖ aₖxₖ, δₖⱼ) for the index method."""
+syntax for JSON, one entry with explicit sums (Σₖ aₖxₖ, δₖⱼ) for the index method, and the
+lines of a derivation (``formula_text``/``formula_latex``) from their sides as data."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import sympy as sp
 from sympy.printing.str import StrPrinter
@@ -306,3 +308,81 @@ def index_latex(e) -> str:
     s = s.replace(r"\operatorname{sigmoid}", r"\sigma").replace(r"\log", r"\ln").replace(r"\mathtt{\text{𝟏}}", "1")
     s = s.replace("𝟏", "1")
     return s
+
+
+# ---------------------------------------------------------------- lines of a derivation
+
+@dataclass(frozen=True)
+class Label:
+    """A side of a formula that names a quantity rather than computing it:
+
+    * ``function`` (has_row): f, or fᵢ for the i-th entry of a vector function;
+    * ``entry`` (expression): the i-th entry of an expression, (aᵀx)ᵢ;
+    * ``partial`` (has_row, component): ∂f/∂xⱼ, ∂fᵢ/∂Xᵢⱼ;
+    * ``derivative`` (x): the derivative by the vector or matrix x, df/dx;
+    * ``shape`` (rows, cols): m×n;  ``space`` (rows, cols): ℝⁿ, ℝᵐˣⁿ.
+    """
+
+    kind: str
+    args: tuple
+
+
+MATRIX_RECORDS = (Var, Num, Identity, Zero, T, Prod, Add, Neg, Norm2, Tr, Pow, Func, Diag, Had,
+                  HDiv, Softmax, Det, Inv)
+SUPER_LETTERS = str.maketrans("0123456789mnpkd", "⁰¹²³⁴⁵⁶⁷⁸⁹ᵐⁿᵖᵏᵈ")
+LONG_LATEX = 110  # characters of the right-hand sides beyond which a chain is aligned
+
+
+def formula_text(sides) -> str:
+    """left = right = …, one line of text."""
+    return " = ".join(_side(s, "text") for s in sides)
+
+
+def formula_latex(sides) -> str:
+    """left = right = … in LaTeX; a chain of three or more sides whose right-hand sides are
+    long is aligned, one side a line."""
+    parts = [_side(s, "latex") for s in sides]
+    if len(parts) < 3 or sum(len(p) for p in parts[1:]) < LONG_LATEX:
+        return " = ".join(parts)
+    return r"\begin{aligned} " + parts[0] + " &= " + r" \\ &= ".join(parts[1:]) + \
+        r" \end{aligned}"
+
+
+def _side(side, fmt) -> str:
+    latex = fmt == "latex"
+    if isinstance(side, Label):
+        return _label(side, latex)
+    if isinstance(side, MATRIX_RECORDS):
+        return to_latex(side) if latex else to_text(side)
+    return index_latex(side) if latex else index_text(side)
+
+
+def _label(label: Label, latex: bool) -> str:
+    kind, args = label.kind, label.args
+    if kind == "function":
+        return ("f_{i}" if latex else "fᵢ") if args[0] else "f"
+    if kind == "entry":
+        return (r"\left(" + to_latex(args[0]) + r"\right)_{i}" if latex
+                else f"({to_text(args[0])})ᵢ")
+    if kind == "partial":
+        f = _label(Label("function", args[:1]), latex)
+        return (r"\frac{\partial " + f + r"}{\partial " + index_latex(args[1]) + "}" if latex
+                else f"∂{f}/∂{index_text(args[1])}")
+    if kind == "derivative":
+        return (r"\frac{\partial f}{\partial " + to_latex(args[0]) + "}" if latex
+                else f"df/d{args[0].name}")
+    if kind == "shape":
+        return f"{args[0]}\\times {args[1]}" if latex else f"{args[0]}×{args[1]}"
+    if kind == "space":
+        return _space(*args, latex)
+    raise ValueError(kind)
+
+
+def _space(rows, cols, latex) -> str:
+    """ℝⁿ or ℝᵐˣⁿ (ℝ^(…) where a dimension has no superscript letter)."""
+    text = rows if cols == "1" else f"{rows}×{cols}"
+    if latex:
+        return r"\mathbb{R}^{" + text.replace("×", r"\times ") + "}"
+    sup = text.replace("×", "ˣ").translate(SUPER_LETTERS)
+    plain = all(ch in "⁰¹²³⁴⁵⁶⁷⁸⁹ᵐⁿᵖᵏᵈˣ" for ch in sup)
+    return "ℝ" + (sup if plain else f"^({text})")
