@@ -12,5 +12,18 @@ from .errors import DeriveError, InputError, TimeLimitExceeded, VerificationErro
 from .steps import Solution, Step
 
 __version__ = "0.1.0"
-__all__ = ["differentiate", "gradient", "jacobian", "hessian", "ArraySolution", "Solution", "Step", "DeriveError", "InputError",
+__all__ = ["differentiate", "gradient", "jacobian", "hessian", "trace", "check", "check_array",
+           "ArraySolution", "Solution", "Step", "DeriveError", "InputError",
            "VerificationError", "TimeLimitExceeded", "__version__"]
+
+# loaded when first used, so that `derive EXPR` does not import them at start-up
+_LAZY = {"trace": ("traces", "trace"), "check": ("answers", "check"),
+         "check_array": ("array_answers", "check_array")}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        from importlib import import_module
+        module, attribute = _LAZY[name]
+        return getattr(import_module(f".{module}", __name__), attribute)
+    raise AttributeError(f"module 'derive' has no attribute {name!r}")

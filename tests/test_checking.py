@@ -502,3 +502,10 @@ def test_array_verdicts_in_every_format_and_latex_compiles(capsys, tmp_path):
     done = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", "check.tex"],
                           cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_the_package_offers_the_checks():
+    import derive
+    verdict = derive.check("x^2 sin x", "2x cos x")        # the product rule left out
+    assert not verdict.correct and verdict.counterexample is not None
+    assert derive.check_array("gradient", "x^2 y", "[2xy, x^2]").correct

@@ -352,3 +352,9 @@ def test_same_input_same_bytes_across_hash_seeds():
         assert done.returncode == 0, done.stderr
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_the_package_offers_the_trace():
+    import derive
+    t = derive.trace("x1*x2", "forward", at="x1=2,x2=5", seed="x1")
+    assert t.verified
