@@ -702,3 +702,14 @@ f = {choice = ["2x)"]}
 """)
     assert run(["sheet", path, "--count", "8", "--jobs", "2"]) == 2
     assert _error(capsys).startswith(f"{path}:14: problem 'two': with f=2x), the expression")
+
+
+@pytest.mark.parametrize("name", bank_names())
+def test_every_shipped_template_reads_with_its_sample_values(name):
+    """Shipped banks are not probed when a sheet is drawn (it would cost every run the same
+    fraction of a second): they are probed here, as a bank of the user's own always is."""
+    from derive.banks import bank_path, read_bank
+    path = bank_path(name)
+    bank = read_bank(path.read_text(encoding="utf-8"), f"problems/{path.name}", name,
+                     probing=True)
+    assert bank.templates
