@@ -14,6 +14,8 @@ This runs once per solution, never inside the per-step work.
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import sympy as sp
 
 from .functions import derivatives_as_subs
@@ -84,27 +86,28 @@ class _Shape:
       ``cancel`` clears them), or a product with
       a sum to a negative integer power and another non-constant factor, where ``cancel``
       may find a common factor;
-    * ``trig_sums``: a trig function inside a sum — outside that, in a single product, the
-      only trig identity is sin/cos = tan, which ``teacher_notation`` writes anyway.
+    * ``trig_sums``: a sum where a trig identity can shorten something (see
+      ``_trig_identity_possible``) — outside sums, in a single product, the only identity
+      is sin/cos = tan, which ``teacher_notation`` writes anyway.
     """
 
     def __init__(self, e: sp.Expr):
         self.sums = self.powers = self.fractions = self.trig_sums = False
-        self._walk(e, in_sum=False)
+        self._walk(e)
 
-    def _walk(self, e, in_sum):
+    def _walk(self, e):
         if e.is_Atom:
             return
         if isinstance(e, sp.Add):
-            self.sums = in_sum = True
+            self.sums = True
             if any(_has_denominator(t) or not t.as_coeff_Mul()[0].is_integer for t in e.args):
                 self.fractions = True
+            if not self.trig_sums and _trig_identity_possible(e):
+                self.trig_sums = True
         elif isinstance(e, sp.Mul):
             self._product(e.args)
-        elif in_sum and type(e) in TRIG:
-            self.trig_sums = True
         for a in e.args:
-            self._walk(a, in_sum)
+            self._walk(a)
 
     def _product(self, factors):
         bases, fractional, exponentials = set(), set(), 0
@@ -123,6 +126,27 @@ class _Shape:
                for b, x in (f.as_base_exp() for f in factors)) and \
                 sum(1 for f in factors if not f.is_number) > 1:
             self.fractions = True
+
+
+def _trig_identity_possible(total: sp.Add) -> bool:
+    """Whether the terms of a sum hold what trig identities act on: a trig function squared
+    or higher (sin²u + cos²u = 1, sec²u − 1 = tan²u), two trig functions in one term
+    (2 sin u cos u = sin 2u), or arguments that are multiples of one another (cos 2u and
+    sin u).  A sum like x cos x + sin x holds none, and trigsimp only spends time on it."""
+    arguments = []
+    for term in total.args:
+        in_term = 0
+        for factor in sp.Mul.make_args(term):
+            base, exp = factor.as_base_exp()
+            if type(base) not in TRIG:
+                continue
+            if exp.is_Integer and abs(exp) >= 2:
+                return True
+            in_term += 1
+            arguments.append(base.args[0])
+        if in_term >= 2:
+            return True
+    return any(a != b and (a / b).is_Rational for a, b in combinations(set(arguments), 2))
 
 
 def _has_denominator(term) -> bool:

@@ -137,3 +137,12 @@ def test_values_are_kept_within_a_solution_only():
         value_at(sp.sin(x) + 1, {x: sp.Integer(1)})
         assert len(numeric._kept.get()) == 2          # the point, at 30 and at 60 digits
     assert numeric._kept.get() is None
+
+
+def test_trig_identities_are_tried_only_where_they_can_act():
+    from derive.simplify import _trig_identity_possible
+    assert _trig_identity_possible(sp.sin(x) ** 2 + sp.cos(x) ** 2)          # a square
+    assert _trig_identity_possible(2 * sp.sin(x) * sp.cos(x) + sp.cos(x))    # a product
+    assert _trig_identity_possible(sp.cos(2 * x) + sp.sin(x))                # 2x and x
+    assert not _trig_identity_possible(x * sp.cos(x) + sp.sin(x))            # nothing to do
+    assert not _trig_identity_possible(2 * x * (sp.cos(x**2) + 1))
