@@ -20,6 +20,7 @@ import sympy as sp
 
 from .functions import derivatives_as_subs
 from .limits import phase, suits_polynomial_algorithms, time_limit
+from .notation import to_text
 
 from .steps import Step
 
@@ -276,6 +277,18 @@ def same_up_to_order(a: sp.Expr, b: sp.Expr) -> bool:
     return _ordered(a) == _ordered(b)
 
 
+def _coefficients_first(e: sp.Expr) -> sp.Expr:
+    """A product with its factors in SymPy's order, which is the usual one (numbers, then
+    powers of the variables, then functions: cos(x²)·2x is 2x cos(x²)), the sums inside kept
+    as written."""
+    if not isinstance(e, sp.Mul):
+        return e
+    factors = []
+    for f in e.args:
+        factors.extend(sp.Mul.make_args(f))
+    return sp.Mul(*factors)
+
+
 def _derivatives_written_alike(e: sp.Expr) -> sp.Expr:
     """``e`` with f′ at a point written one way: f′(x) and f′(ξ) at ξ = x, or f′(g(x)) as a
     derivative by g(x) and as f′(ξ) at ξ = g(x), print the same and are not a step."""
@@ -298,7 +311,12 @@ def _simplification_steps(e, budget):
     if not same_up_to_order(_derivatives_written_alike(multiplied),
                             _derivatives_written_alike(current)):
         steps.append(Step("multiply-out", current, multiplied))
-    current = multiplied
+        current = multiplied
+    else:  # nothing to carry out, but a product may read better coefficient first (the
+        # substituted line is shown as stored, order="none")
+        if to_text(_coefficients_first(current), order="none") != to_text(current, order="none"):
+            steps.append(Step("multiply-out", current, multiplied))
+        current = multiplied
     shorter, timed_out = shortest_form(current, budget)
     if shorter != current:
         steps.append(Step("simplify", current, shorter))

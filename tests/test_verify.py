@@ -146,3 +146,16 @@ def test_trig_identities_are_tried_only_where_they_can_act():
     assert _trig_identity_possible(sp.cos(2 * x) + sp.sin(x))                # 2x and x
     assert not _trig_identity_possible(x * sp.cos(x) + sp.sin(x))            # nothing to do
     assert not _trig_identity_possible(sp.cos(x**2) + 1)
+
+
+@pytest.mark.parametrize("function, last", [
+    ("sin(x^2)", "= 2x cos(x²)"),             # not cos(x²)·2x: the coefficient first
+    ("e^(3x)", "= 3e³ˣ"),
+    ("3^(x^2)", "= 2x·3^(x²) ln(3)"),
+    ("pi x^2", "= 2πx"),
+    ("sin(x + x^2)", "= (1 + 2x) cos(x + x²)"),  # the sums inside stay as written
+])
+def test_the_worked_solution_ends_the_way_a_teacher_writes_the_answer(function, last):
+    lines = [l.strip() for l in differentiate(function).render("text").splitlines() if l.strip()]
+    final = lines[-2]                           # the line before "checked: …"
+    assert final.split("    (")[0].endswith(last), final
