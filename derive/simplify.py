@@ -173,9 +173,10 @@ def shortest_form(e: sp.Expr, budget: float | None) -> tuple[sp.Expr, bool]:
     """The shortest allowed rewriting of ``e``; the flag says whether the budget ran out.
 
     Cheap rewritings first, each only where it can act (see ``_Shape``: factoring out common
-    factors, combining powers, one fraction); trig identities only when a sum holds trig
-    functions (sin²u + cos²u = 1 however short), and not in a form so long that the search
-    would only run out of time (it gets ``TRIG_BUDGET`` of the budget); SymPy's full
+    factors, combining powers, one fraction); trig identities when a sum holds something they
+    act on (``_trig_identity_possible``: sin²u + cos²u = 1 however short), but not in a form
+    so long that the search would only run out of time (it gets ``TRIG_BUDGET`` of the
+    budget); SymPy's full
     ``simplify`` only beyond ``SIMPLIFY_MINIMUM``: most derivatives are short, and the full
     search costs more than all the worked steps."""
     best, best_size = e, _size(e)
