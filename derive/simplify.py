@@ -278,16 +278,17 @@ def same_up_to_order(a: sp.Expr, b: sp.Expr) -> bool:
     return _ordered(a) == _ordered(b)
 
 
-def _coefficients_first(e: sp.Expr) -> sp.Expr:
-    """A product with its factors in SymPy's order, which is the usual one (numbers, then
-    powers of the variables, then functions: cos(x²)·2x is 2x cos(x²)), the sums inside kept
-    as written."""
+def _reads_better_reordered(e: sp.Expr) -> bool:
+    """Whether a product, as stored (the substituted line shows it so), reads differently
+    with its factors in SymPy's order, which is the usual one — numbers, then powers of the
+    variables, then functions: cos(x²)·2x is 2x cos(x²) — the sums inside kept as written."""
     if not isinstance(e, sp.Mul):
-        return e
-    factors = []
-    for f in e.args:
-        factors.extend(sp.Mul.make_args(f))
-    return sp.Mul(*factors)
+        return False
+    factors = [f for a in e.args for f in sp.Mul.make_args(a)]
+    usual = sp.Mul(*factors)
+    if isinstance(usual, sp.Mul) and usual.args == e.args:  # stored flat and in order
+        return False
+    return to_text(usual, order="none") != to_text(e, order="none")
 
 
 def _derivatives_written_alike(e: sp.Expr) -> sp.Expr:
@@ -313,9 +314,8 @@ def _simplification_steps(e, budget):
                             _derivatives_written_alike(current)):
         steps.append(Step("multiply-out", current, multiplied))
         current = multiplied
-    else:  # nothing to carry out, but a product may read better coefficient first (the
-        # substituted line is shown as stored, order="none")
-        if to_text(_coefficients_first(current), order="none") != to_text(current, order="none"):
+    else:  # nothing to carry out, but a product may read better coefficient first
+        if _reads_better_reordered(current):
             steps.append(Step("multiply-out", current, multiplied))
         current = multiplied
     shorter, timed_out = shortest_form(current, budget)
