@@ -293,9 +293,7 @@ def entry_point() -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except BrokenPipeError:  # the reader went away (`derive … | head -1`): nothing to say
-        code = code or 1
-    except OSError:
+    except OSError:  # e.g. the reader went away (`derive … | head -1`): nothing to say
         code = code or 1
     os._exit(code)
 

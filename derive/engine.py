@@ -24,8 +24,8 @@ from .graph import OUTPUT_NAMES, Graph, arguments_of, decompose
 from .local import derivative_step
 from .limits import phase
 from .simplify import BudgetExceeded, simplification_steps, time_budget
-from .steps import Factor, Intermediate, Leibniz, Solution, Step
 from .numeric import values_kept
+from .steps import Factor, Intermediate, Leibniz, Solution, Step
 from .verify import check_answer, check_steps
 
 STYLES = ("method", "compact")

@@ -43,6 +43,12 @@ FUNC_LATEX = {"sigmoid": r"\sigma", "exp": r"\exp", "log": r"\ln", "sin": r"\sin
               "cos": r"\cos", "tanh": r"\tanh", "relu": r"\operatorname{relu}"}
 
 
+# operators written as a name applied to one argument: tr(A), det(X) / Trace(A), Determinant(X)
+OPERATORS = {Softmax: "softmax", Det: "det", Tr: "tr", Diag: "diag"}
+SYMPY_OPERATORS = {Softmax: "softmax", Det: "Determinant", Inv: "Inverse", Tr: "Trace",
+                   Diag: "diag"}
+
+
 def _show(e, fmt):
     latex = fmt == "latex"
     if isinstance(e, Var):
@@ -68,8 +74,8 @@ def _show(e, fmt):
         op = {(Had, True): r" \odot ", (Had, False): " ⊙ ", (HDiv, True): r" \oslash ",
               (HDiv, False): " ⊘ "}[type(e), latex]
         return _wrap(e.left, "prod", fmt) + op + _wrap(e.right, "prod", fmt)
-    if isinstance(e, (Softmax, Det)):
-        name = ("softmax" if isinstance(e, Softmax) else "det")
+    if type(e) in OPERATORS:
+        name = OPERATORS[type(e)]
         if latex:
             return rf"\operatorname{{{name}}}\left(" + _show(e.arg, fmt) + r"\right)"
         return f"{name}({_show(e.arg, fmt)})"
@@ -111,12 +117,6 @@ def _show(e, fmt):
     if isinstance(e, Norm2):
         inner = _show(e.arg, fmt)
         return (r"\lVert " + inner + r" \rVert^{2}") if latex else f"‖{inner}‖²"
-    if isinstance(e, Tr):
-        return (r"\operatorname{tr}\left(" + _show(e.arg, fmt) + r"\right)") if latex \
-            else f"tr({_show(e.arg, fmt)})"
-    if isinstance(e, Diag):
-        return (r"\operatorname{diag}\left(" + _show(e.arg, fmt) + r"\right)") if latex \
-            else f"diag({_show(e.arg, fmt)})"
     if isinstance(e, Func):
         name = (FUNC_LATEX if latex else FUNC_TEXT)[e.name] + (("'" if latex else "′")
                                                                if e.prime else "")
@@ -153,12 +153,8 @@ def to_sympy_syntax(e) -> str:
     if isinstance(e, HDiv):
         return (f"HadamardProduct({to_sympy_syntax(e.left)}, "
                 f"HadamardPower({to_sympy_syntax(e.right)}, -1))")
-    if isinstance(e, Softmax):
-        return f"softmax({to_sympy_syntax(e.arg)})"
-    if isinstance(e, Det):
-        return f"Determinant({to_sympy_syntax(e.arg)})"
-    if isinstance(e, Inv):
-        return f"Inverse({to_sympy_syntax(e.arg)})"
+    if type(e) in SYMPY_OPERATORS:
+        return f"{SYMPY_OPERATORS[type(e)]}({to_sympy_syntax(e.arg)})"
     if isinstance(e, Func) and e.name == "step":
         return f"Heaviside({to_sympy_syntax(e.arg)}, 0)"
     if isinstance(e, Zero):
@@ -180,10 +176,6 @@ def to_sympy_syntax(e) -> str:
         return f"{atom(e.base)}**{e.exp}"
     if isinstance(e, Norm2):
         return f"{atom(e.arg)}.T*{atom(e.arg)}"
-    if isinstance(e, Tr):
-        return f"Trace({to_sympy_syntax(e.arg)})"
-    if isinstance(e, Diag):
-        return f"diag({to_sympy_syntax(e.arg)})"
     if isinstance(e, Func):
         return f"{e.name}{'_prime' if e.prime else ''}({to_sympy_syntax(e.arg)})"
     raise TypeError(e)

@@ -28,8 +28,8 @@ import sympy as sp
 from .engine import (DEFAULT_SIMPLIFY_BUDGET, evaluate_at, expand_definitions, function_name,
                      solve)
 from .simplify import shortest_form, teacher_notation
-from .steps import Check, Solution
 from .numeric import values_kept
+from .steps import Check, Solution
 from .verify import equivalent
 
 KINDS = ("gradient", "jacobian", "hessian", "vector")

@@ -310,14 +310,12 @@ def _simplification_steps(e, budget):
     steps = []
     current = e
     multiplied = e.doit()
-    if not same_up_to_order(_derivatives_written_alike(multiplied),
-                            _derivatives_written_alike(current)):
+    # a step when something is carried out, or when a product reads better coefficient first
+    if (not same_up_to_order(_derivatives_written_alike(multiplied),
+                             _derivatives_written_alike(current))
+            or _reads_better_reordered(current)):
         steps.append(Step("multiply-out", current, multiplied))
-        current = multiplied
-    else:  # nothing to carry out, but a product may read better coefficient first
-        if _reads_better_reordered(current):
-            steps.append(Step("multiply-out", current, multiplied))
-        current = multiplied
+    current = multiplied
     shorter, timed_out = shortest_form(current, budget)
     if shorter != current:
         steps.append(Step("simplify", current, shorter))
