@@ -4,6 +4,8 @@ Time: ``time_limit(seconds, error)`` raises ``error()`` in the block once the ti
 Limits nest (a simplification budget inside a whole-request limit): a timer is armed for the
 nearest deadline, and when a deadline passes the outermost expired limit's error is raised.
 Timers use SIGALRM and so work in the main thread only; elsewhere the block runs unbounded.
+A limit that fires inside a garbage-collector callback (which swallows exceptions) is armed
+again and fires a moment later.
 
 ``phase(name)`` records what the work is doing, so that a request that runs out of time can
 say which phase was too slow; inside ``recording_phases()`` it also adds up the time of each
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import math
 import signal
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -89,8 +92,22 @@ def _expire(signum, frame):
     now = time.monotonic()
     for end, error in _deadlines:          # outermost first
         if now >= end:
-            raise error()
+            raised = error()
+            raised.derive_time_limit = True
+            raise raised
     _arm()
+
+
+def _raised_again(previous):
+    """An unraisable-exception hook: a time limit that fired where an exception cannot
+    propagate (inside a garbage-collector callback, which swallows it) is armed again, to
+    fire a moment later in the work itself; anything else goes to ``previous``."""
+    def hook(unraisable):
+        if getattr(unraisable.exc_value, "derive_time_limit", False):
+            _arm()
+        else:
+            previous(unraisable)
+    return hook
 
 
 @contextmanager
@@ -100,7 +117,10 @@ def time_limit(seconds: float | None, error: Callable[[], BaseException]):
         yield
         return
     outermost = not _deadlines
-    previous = signal.signal(signal.SIGALRM, _expire) if outermost else None
+    if outermost:
+        previous = signal.signal(signal.SIGALRM, _expire)
+        previous_hook = sys.unraisablehook
+        sys.unraisablehook = _raised_again(previous_hook)
     entry = (time.monotonic() + seconds, error)
     _deadlines.append(entry)
     _arm()
@@ -111,6 +131,7 @@ def time_limit(seconds: float | None, error: Callable[[], BaseException]):
         _arm()
         if outermost:
             signal.signal(signal.SIGALRM, previous)
+            sys.unraisablehook = previous_hook
 
 
 def _log10_size(e: sp.Expr) -> float:

@@ -67,3 +67,35 @@ def test_failed_output_leaves_the_old_file_in_place(tmp_path, capsys):
     assert run(["sin(x", "-o", str(target)]) == 2
     assert target.read_text() == "a good earlier answer\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answer.txt"]
+
+
+def test_a_time_limit_swallowed_by_a_gc_callback_fires_again():
+    """A limit that fires inside a garbage-collector callback is swallowed there (Python
+    cannot raise out of it); it must fire again in the work that goes on after."""
+    import gc
+    import sys
+    import time
+
+    from derive.limits import time_limit
+
+    class Late(Exception):
+        pass
+
+    def slow_callback(phase, info):
+        if phase == "start":
+            end = time.monotonic() + 0.2
+            while time.monotonic() < end:
+                pass
+
+    hook = sys.unraisablehook
+    gc.callbacks.append(slow_callback)
+    try:
+        with pytest.raises(Late):
+            with time_limit(0.05, Late):
+                gc.collect()                       # the limit fires in the callback
+                end = time.monotonic() + 2
+                while time.monotonic() < end:      # … and again here
+                    pass
+    finally:
+        gc.callbacks.remove(slow_callback)
+    assert sys.unraisablehook is hook
