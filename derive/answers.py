@@ -31,6 +31,7 @@ from typing import Iterable, Optional, Sequence
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from .display import Displayed, shortened
 from .errors import InputError, VerificationError
 from .limits import check_number_sizes, has_large_powers, phase
 from .mistakes import Application, applications, combined, compatible
@@ -104,8 +105,8 @@ class Diagnosis:
         return tuple(zip(self.mistakes, self.steps))
 
 
-@dataclass(frozen=True)
-class AnswerCheck:
+@dataclass(frozen=True, repr=False)
+class AnswerCheck(Displayed):
     """The verdict on an answer."""
 
     input: str
@@ -128,6 +129,15 @@ class AnswerCheck:
 
     def render(self, fmt: str = "text", **options) -> str:
         return render_check(self, fmt, **options)
+
+    def summary(self) -> str:
+        """``d/dx x²·sin(x): 2x cos(x) is wrong``."""
+        from .notation import leibniz_sequence_text, to_text
+        s = self.solution
+        operator = leibniz_sequence_text(None, s.sequence, partial=s.partial)
+        verdict = "right" if self.correct else "wrong"
+        return (f"{operator} {shortened(to_text(s.expression))}: "
+                f"{shortened(self.answer_text)} is {verdict}")
 
 
 # --- checking -----------------------------------------------------------------------------

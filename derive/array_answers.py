@@ -19,6 +19,7 @@ from typing import Optional
 import sympy as sp
 
 from .answers import AnswerCheck, AnswerParseError, check, check_json
+from .display import Displayed, shortened
 from .errors import InputError
 from .parsing import ParseError, is_vector, vector_components
 
@@ -26,8 +27,8 @@ KINDS = ("gradient", "jacobian")
 WORDS = {"gradient": "gradient", "jacobian": "Jacobian"}
 
 
-@dataclass(frozen=True)
-class ArrayAnswerCheck:
+@dataclass(frozen=True, repr=False)
+class ArrayAnswerCheck(Displayed):
     """The verdict on each entry of a gradient or Jacobian answer."""
 
     kind: str                                   # "gradient" or "jacobian"
@@ -50,6 +51,13 @@ class ArrayAnswerCheck:
 
     def render(self, fmt: str = "text", **options) -> str:
         return render_array_check(self, fmt, **options)
+
+    def summary(self) -> str:
+        """``gradient of x^2 y: 1 of 2 entries wrong``."""
+        verdict = (f"all {self.count} entries right" if self.correct else
+                   f"{self.wrong} of {self.count} {'entry' if self.count == 1 else 'entries'} "
+                   "wrong")
+        return f"{WORDS[self.kind]} of {shortened(self.input)}: {verdict}"
 
 
 def check_array(kind: str, expression, answer: str, variables=None, *,

@@ -29,6 +29,7 @@ from .engine import (DEFAULT_SIMPLIFY_BUDGET, evaluate_at, expand_definitions, f
                      solve)
 from .simplify import shortest_form, teacher_notation
 from .numeric import values_kept
+from .display import Displayed, checked_word, shortened
 from .steps import Check, Solution
 from .verify import equivalent
 
@@ -61,8 +62,8 @@ class ChainProduct:
     substituted: sp.Matrix     # g replaced by its definition
 
 
-@dataclass(frozen=True)
-class ArraySolution:
+@dataclass(frozen=True, repr=False)
+class ArraySolution(Displayed):
     """A gradient, Jacobian, Hessian or the derivative of a vector function of one variable."""
 
     kind: str
@@ -109,8 +110,18 @@ class ArraySolution:
         from .render import render_array
         return render_array(self, fmt, **options)
 
-    def _repr_markdown_(self) -> str:
-        return self.render("markdown")
+    def summary(self) -> str:
+        """``gradient of x²·y over (x, y) = [2xy; x²], verified``: the matrix written row
+        by row, ``;`` between rows (a gradient is a column)."""
+        from .notation import to_text
+        functions = ", ".join(to_text(f) for f in self.functions)
+        if len(self.functions) > 1:
+            functions = f"[{functions}]"
+        variables = ", ".join(to_text(v) for v in self.variables)
+        rows = "; ".join(", ".join(to_text(self.result[i, j]) for j in range(self.result.cols))
+                         for i in range(self.result.rows))
+        return (f"{self.kind} of {shortened(functions)} over ({variables}) = "
+                f"[{shortened(rows)}], {checked_word(self.verified)}")
 
 
 def component_names(functions: Sequence[sp.Expr]) -> tuple[sp.Symbol, ...]:

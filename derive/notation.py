@@ -947,7 +947,8 @@ def _grouped(sequence):
 
 def _leibniz_sequence(printer, of, sequence, partial):
     variables = [(printer._name(v), k) for v, k in _grouped(sequence)]
-    return printer._render_leibniz(printer._name(of), variables, partial)
+    return printer._render_leibniz(None if of is None else printer._name(of), variables,
+                                   partial)
 
 
 def leibniz_sequence_text(of, sequence, *, partial=False) -> str:

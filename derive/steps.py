@@ -11,6 +11,8 @@ from typing import Optional
 
 import sympy as sp
 
+from .display import Displayed, checked_word, shortened
+
 
 @dataclass(frozen=True)
 class Leibniz:
@@ -122,8 +124,8 @@ class Checked:
         return tuple(c for c in self.checks if not c.passed)
 
 
-@dataclass(frozen=True)
-class Solution(Checked):
+@dataclass(frozen=True, repr=False)
+class Solution(Checked, Displayed):
     """A worked derivative: the input, the steps, the answer and its checks."""
 
     input: str
@@ -153,8 +155,13 @@ class Solution(Checked):
         from .render import render
         return render(self, fmt, **options)
 
-    def _repr_markdown_(self) -> str:
-        return self.render("markdown")
+    def summary(self) -> str:
+        """``d/dx ln(sin²(x³)) = 6x² cot(x³), verified``; ``∂²/∂y∂x`` for a mixed partial."""
+        from .notation import leibniz_sequence_text, to_text
+        operator = leibniz_sequence_text(None, self.sequence or (self.wrt,) * self.order,
+                                         partial=self.partial)
+        return (f"{operator} {shortened(to_text(self.expression))} = "
+                f"{shortened(to_text(self.result))}, {checked_word(self.verified)}")
 
     def _repr_latex_(self) -> str:
         from .render import result_equation

@@ -50,6 +50,7 @@ from .local import derivative_step
 from .notation import name_text, to_latex, to_text
 from .parsing import is_vector, parse_symbol
 from .render import render_document
+from .display import Displayed, checked_word, shortened
 from .steps import Check, Checked, Leibniz
 from .verify import equivalent
 
@@ -214,8 +215,8 @@ class ReversePass:
     final: tuple[tuple[sp.Symbol, sp.Expr], ...]   # every trace variable's adjoint at the end
 
 
-@dataclass(frozen=True)
-class Trace(Checked):
+@dataclass(frozen=True, repr=False)
+class Trace(Checked, Displayed):
     """A function's evaluation trace and its forward or reverse sweeps.
 
     ``jacobian``: the m×n matrix [∂yᵢ/∂xⱼ] when the passes give all of it (None when only
@@ -249,6 +250,13 @@ class Trace(Checked):
 
     def render(self, fmt: str = "text", **options) -> str:
         return render_trace(self, fmt, **options)
+
+    def summary(self) -> str:
+        """``reverse-mode trace of ln(x₁) + x₁x₂ − sin(x₂) at x₁ = 2, x₂ = 5, verified``."""
+        functions = ", ".join(to_text(f, order="none") for f in self.functions)
+        point = ", ".join(f"{to_text(x)} = {to_text(v)}" for x, v in self.point)
+        return (f"{self.mode}-mode trace of {shortened(functions)}"
+                f"{' at ' + point if point else ''}, {checked_word(self.verified)}")
 
 
 # ---------------------------------------------------------------------------------------------
