@@ -1,6 +1,6 @@
 """Benchmarks: where time goes, measured side by side in one run.
 
-    python bench/run.py [--quick] [--json bench/results/latest.json]
+    python bench/run.py [--quick] [--scaling-only] [--json bench/results/latest.json]
 
 Figures (these machines are noisy: compare the ratios, not the absolute times):
 
@@ -206,23 +206,22 @@ def scaling(sizes):
     whole time against n, steps and checks against nodes."""
     out = {}
     for kind in ("nested", "product", "sum", "shared"):
-        times, core, sizes_in_nodes, gave_up = [], [], [], []
+        times, core, sizes_in_nodes = [], [], []
         for n in sizes:
             text = series(kind, n)
             clear_cache()
             with recording_phases() as seconds:
-                sol = differentiate(text, "x", simplify_budget=2.0)
+                sol = differentiate(text, "x")
                 with phase("rendering"):
                     sol.render("text")
             times.append(sum(seconds.values()))
             core.append(sum(seconds.get(p, 0.0) for p in STEPS_AND_CHECKS))
             f = parse(text).doit()
             sizes_in_nodes.append(nodes(f) + nodes(sp.diff(f, sp.Symbol("x", real=True))))
-            gave_up.append("simplify-budget" in sol.notes)
             if not sol.verified:
                 print(f"  !! {kind} n={n} did not verify", file=sys.stderr)
         out[kind] = {"n": list(sizes), "seconds": times, "steps_and_checks_s": core,
-                     "nodes": sizes_in_nodes, "simplification_gave_up": gave_up,
+                     "nodes": sizes_in_nodes,
                      "growth_exponent": _fit_exponent(sizes, times),
                      "steps_and_checks_exponent_in_nodes": _fit_exponent(sizes_in_nodes, core)}
     return out
@@ -238,14 +237,29 @@ def _fit_exponent(ns, ts):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer problems and sizes")
+    parser.add_argument("--scaling-only", action="store_true",
+                        help="only the scaling series (n up to 80, or 20 with --quick)")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "latest.json"))
     args = parser.parse_args()
 
-    rows = corpus_rows(40 if args.quick else None)
     sizes = (5, 10, 20) if args.quick else (5, 10, 20, 40, 80)
-    results = {"per_problem": per_problem(rows), "cold_start": cold_start(3 if args.quick else 5),
-               "sheet": sheet(30 if args.quick else 100), "scaling": scaling(sizes)}
+    if args.scaling_only:
+        results = {"scaling": scaling(sizes)}
+    else:
+        rows = corpus_rows(40 if args.quick else None)
+        results = {"per_problem": per_problem(rows),
+                   "cold_start": cold_start(3 if args.quick else 5),
+                   "sheet": sheet(30 if args.quick else 100), "scaling": scaling(sizes)}
+        report_pipeline(results)
+    report_scaling(results["scaling"], sizes)
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"figures written to {out}")
 
+
+def report_pipeline(results):
+    """Print the per-problem, cold-start and sheet figures."""
     p, c = results["per_problem"], results["cold_start"]
     print(f"per problem ({p['problems']} functions): median {p['pipeline_median_s']*1000:.0f} ms, "
           f"p95 {p['pipeline_p95_s']*1000:.0f} ms")
@@ -262,21 +276,20 @@ def main():
     print(f"  same bytes serial and parallel: {'yes' if sh['identical'] else 'NO'}; "
           f"{sh['processors']} processors, speedup of 2 processes on plain arithmetic now: "
           f"{sh['control_speedup']:.2f}x")
+
+
+def report_scaling(scaled, sizes):
+    """Print the scaling series: seconds per n and the fitted exponents."""
     print("scaling, seconds (whole solution; steps and checks alone in brackets) and "
-          "exponents:\n  time ~ n^a, steps and checks ~ nodes^b (* simplification gave up)")
+          "exponents:\n  time ~ n^a, steps and checks ~ nodes^b")
     print(f"{'series':9}" + "".join(f"{'n=' + str(n):>15}" for n in sizes)
           + f"{'a':>6}{'b':>6}")
-    for kind, row in results["scaling"].items():
-        cells = (f"{t:.2f}{'*' if g else ' '}({c:.2f})" for t, c, g in
-                 zip(row["seconds"], row["steps_and_checks_s"], row["simplification_gave_up"]))
+    for kind, row in scaled.items():
+        cells = (f"{t:.2f} ({c:.2f})" for t, c in zip(row["seconds"], row["steps_and_checks_s"]))
         print(f"{kind:9}" + "".join(f"{c:>15}" for c in cells)
               + f"{row['growth_exponent']:6.2f}{row['steps_and_checks_exponent_in_nodes']:6.2f}")
-    for kind, row in results["scaling"].items():
+    for kind, row in scaled.items():
         print(f"{kind + ' nodes':15}" + "".join(f"{k:>9}" for k in row["nodes"]))
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
-    print(f"figures written to {out}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ The verdict renders through ``templates/<format>/check.j2``; JSON is built here.
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from sympy.core.function import AppliedUndef
 
 from .display import Displayed, shortened
 from .errors import InputError, VerificationError
+from .json_fields import common_fields, json_document
 from .limits import check_number_sizes, has_large_powers, phase
 from .mistakes import Application, applications, combined, compatible
 from .parsing import ParseError, parse
@@ -470,7 +470,7 @@ def render_check(result: AnswerCheck, fmt: str = "text", *, solution: Optional[b
     answer is wrong, so that the step numbers can be read)."""
     from .render import render_document
     if fmt == "json":
-        return json.dumps(check_json(result, templates), ensure_ascii=False, indent=2) + "\n"
+        return json_document(check_json(result, templates))
     show = (not result.correct) if solution is None else solution
     return render_document("check.j2", fmt, standalone, templates, check=result,
                            solution=result.solution, show_solution=show)
@@ -500,10 +500,14 @@ def describe(app: Application, fmt: str = "text", templates: Optional[str] = Non
 
 
 def check_json(result: AnswerCheck, templates: Optional[str] = None) -> dict:
+    """The verdict as JSON data: ``result`` is derive's derivative, ``verified`` whether it
+    passed its checks (the common fields: ``derive.json_fields``)."""
     from .notation import to_latex, to_text
     best = result.diagnosis
     example = result.counterexample
     return {
+        **common_fields(result.input, result.expected, verified=result.solution.verified,
+                        checks=result.solution.checks),
         "correct": result.correct,
         "expected": to_text(result.expected),
         "expected_latex": to_latex(result.expected),

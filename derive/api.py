@@ -8,15 +8,17 @@ passed instead of text.
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
 import sympy as sp
 
-from .engine import DEFAULT_SIMPLIFY_BUDGET, STYLES, in_inputs, solve
-from .errors import InputError
+from .engine import STYLES, at_point, in_inputs, is_real_number, solve
+from .errors import DeriveError, InputError
 from .limits import check_number_sizes, phase
 from .multivariable import ArraySolution, array_derivative
+from .numeric import require_in_range
 from .parsing import (ParseError, is_vector, parse, parse_definition, parse_point, parse_symbol,
                       parse_vector)
 from .steps import Solution
@@ -37,9 +39,29 @@ def _deep_enough():
         sys.setrecursionlimit(RECURSION_LIMIT)
 
 
+def own_errors(function):
+    """Only derive's own errors (``DeriveError``) leave ``function``: nesting too deep for
+    Python's stack and numbers too large for memory are bad input (``InputError``); anything
+    else is a bug in derive, reported as one (the original error is its cause)."""
+    @functools.wraps(function)
+    def guarded(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except DeriveError:
+            raise
+        except RecursionError:
+            raise InputError("the expression is nested too deeply to work") from None
+        except MemoryError:
+            raise InputError("the expression builds numbers too large for memory") from None
+        except Exception as error:
+            raise DeriveError(f"internal error ({type(error).__name__}: {error}); please "
+                              "report it with the input") from error
+    return guarded
+
+
+@own_errors
 def differentiate(expression: Text, wrt: Variables = None, *, order: int = 1,
                   style: str = "method", at: Point = None, where: Definitions = None,
-                  simplify_budget: Optional[float] = DEFAULT_SIMPLIFY_BUDGET,
                   ) -> Union[Solution, ArraySolution]:
     """The worked, checked derivative of ``expression``.
 
@@ -63,8 +85,7 @@ def differentiate(expression: Text, wrt: Variables = None, *, order: int = 1,
                              "it with --wrt, or ask for --jacobian")
         return array_derivative("vector", functions, variables, text=str(expression),
                                 definitions=definitions, style=style,
-                                point=read_point(at, functions, definitions),
-                                simplify_budget=simplify_budget)
+                                point=read_point(at, functions, definitions))
     expr = read_expression(expression)
     if not isinstance(order, int) or order < 1:
         raise InputError(f"the order must be a whole number of at least 1, not {order!r}")
@@ -73,28 +94,29 @@ def differentiate(expression: Text, wrt: Variables = None, *, order: int = 1,
         raise InputError("give either several variables (a mixed partial) or --order, not both")
     point = read_point(at, (expr,), definitions)
     return solve(expr, variables if len(variables) > 1 else variables[0], order=order,
-                 style=style, text=str(expression), point=point,
-                 simplify_budget=simplify_budget, definitions=definitions)
+                 style=style, text=str(expression), point=point, definitions=definitions)
 
 
+@own_errors
 def gradient(expression: Text, variables: Variables = None, **options) -> ArraySolution:
     """∇f, a column of worked partial derivatives."""
     return _array("gradient", expression, variables, **options)
 
 
+@own_errors
 def jacobian(expression: Text, variables: Variables = None, **options) -> ArraySolution:
     """The m×n Jacobian of a vector function ``"[f1, …, fm]"`` (rows = outputs)."""
     return _array("jacobian", expression, variables, **options)
 
 
+@own_errors
 def hessian(expression: Text, variables: Variables = None, **options) -> ArraySolution:
     """The n×n Hessian: the Jacobian of the gradient, with its symmetry noted."""
     return _array("hessian", expression, variables, **options)
 
 
 def _array(kind, expression, variables, *, at: Point = None, where: Definitions = None,
-           style: str = "method",
-           simplify_budget: Optional[float] = DEFAULT_SIMPLIFY_BUDGET) -> ArraySolution:
+           style: str = "method") -> ArraySolution:
     _check_style(style)
     _deep_enough()
     definitions = read_definitions(where)
@@ -108,8 +130,7 @@ def _array(kind, expression, variables, *, at: Point = None, where: Definitions 
     chosen = chosen or default_variables(functions, definitions)
     return array_derivative(kind, functions, chosen, text=str(expression),
                             definitions=definitions, style=style,
-                            point=read_point(at, functions, definitions),
-                            simplify_budget=simplify_budget)
+                            point=read_point(at, functions, definitions))
 
 
 # --- reading the pieces of a request -----------------------------------------------------
@@ -120,10 +141,15 @@ def _vector_text(expression) -> bool:
 
 
 def read_expression(expression: Text) -> sp.Expr:
-    """Text through derive's grammar (a SymPy expression as it is); numbers too large to
-    build are refused."""
+    """Text through derive's grammar (a SymPy expression or a number as it is, nothing else:
+    no object's text is parsed by SymPy); numbers too large to build are refused."""
     with phase("parsing"):
-        expr = parse(expression) if isinstance(expression, str) else sp.sympify(expression)
+        try:
+            expr = parse(expression) if isinstance(expression, str) else sp.sympify(
+                expression, strict=True)
+        except sp.SympifyError:
+            raise InputError(f"expected the function as text or a SymPy expression, not "
+                             f"{type(expression).__name__}") from None
         check_number_sizes(expr)
     return expr
 
@@ -236,19 +262,13 @@ def read_point(at: Point, functions, definitions) -> Optional[dict]:
     if missing:
         raise InputError(f"--at gives no value for {', '.join(missing)}")
     for f in functions:
-        value = in_inputs(f, definitions).doit().subs(point)
-        if not _is_real_number(value):
+        function = in_inputs(f, definitions).doit()
+        require_in_range(function, point)   # before SymPy builds the value exactly
+        if not is_real_number(at_point(function, point)):
             where = ", ".join(f"{k} = {v}" for k, v in point.items())
             raise InputError(f"{where} is outside the domain of the function: it has no real "
                              "value there")
     return point
-
-
-def _is_real_number(value) -> bool:
-    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        return False
-    numeric = sp.N(value)
-    return numeric.is_number and numeric.is_real is not False and abs(sp.im(numeric)) < 1e-15
 
 
 __all__ = ["differentiate", "gradient", "jacobian", "hessian", "Solution", "ArraySolution",

@@ -12,7 +12,6 @@ Jacobian (a row per function; a Jacobian of one function may be written as one r
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Optional
 
@@ -21,6 +20,7 @@ import sympy as sp
 from .answers import AnswerCheck, AnswerParseError, check, check_json
 from .display import Displayed, shortened
 from .errors import InputError
+from .json_fields import common_fields, json_document
 from .parsing import ParseError, is_vector, vector_components
 
 KINDS = ("gradient", "jacobian")
@@ -136,8 +136,7 @@ def render_array_check(result: ArrayAnswerCheck, fmt: str = "text", *,
     solution (default: for the wrong entries)."""
     from .render import render_document
     if fmt == "json":
-        return json.dumps(array_check_json(result, templates), ensure_ascii=False,
-                          indent=2) + "\n"
+        return json_document(array_check_json(result, templates))
     entries = tuple(
         tuple(render_document("check.j2", fmt, False, templates, check=e, solution=e.solution,
                               show_solution=(not e.correct) if solution is None else solution)
@@ -148,7 +147,15 @@ def render_array_check(result: ArrayAnswerCheck, fmt: str = "text", *,
 
 
 def array_check_json(result: ArrayAnswerCheck, templates: Optional[str] = None) -> dict:
+    """The verdict on every entry as JSON data: ``result`` is derive's gradient (a list) or
+    Jacobian (a list of rows), ``verified`` whether every entry's solution passed its checks
+    (the common fields: ``derive.json_fields``)."""
+    solutions = [e.solution for row in result.entries for e in row]
+    rows = [[e.expected for e in row] for row in result.entries]
+    expected = sp.Matrix(rows[0]) if result.kind == "gradient" else sp.Matrix(rows)
     return {
+        **common_fields(result.input, expected, verified=all(s.verified for s in solutions),
+                        checks=[c for s in solutions for c in s.checks]),
         "kind": result.kind,
         "correct": result.correct,
         "variables": [v.name for v in result.variables],

@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from .arguments import ExpressionCommand
+
 EXAMPLES = """
 \b
 Examples:
@@ -21,7 +23,7 @@ Examples:
 """
 
 
-@click.command("check", epilog=EXAMPLES, context_settings={"ignore_unknown_options": True})
+@click.command("check", cls=ExpressionCommand, epilog=EXAMPLES)
 @click.argument("expression")
 @click.option("--answer", "-a", required=True, metavar="ANSWER",
               help="The answer to check, written like the expression.")

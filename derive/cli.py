@@ -1,24 +1,29 @@
 """The command line: thin — it reads options, calls the API, prints, and maps errors to exit
-codes (0 done, 2 bad input or usage, 3 a failed check, 4 a time limit).
+codes (0 done, 1 an internal error, 2 bad input or usage, 3 a failed check, 4 a time limit).
 
 ``derive EXPR`` is short for ``derive solve EXPR``: the group falls back to ``solve`` when the
-first word is not a command name.
+first word is not a command name.  An expression may begin with "-" (``derive "-sin(x)"``):
+see ``derive.arguments``.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
-import tempfile
-from pathlib import Path
 
 import click
 
 from . import __version__
+from .arguments import ExpressionCommand
+from .errors import DeriveError, VerificationError
+from .files import format_for, write_text
 from .limits import current_phase, phase, time_limit
+from .linebreak import TEXT_WIDTH, text_width
 from .picture_options import PICTURE_OPTIONS, picture_options, render_requested
 
 DEFAULT_TIMEOUT = 10.0
+SOLVE_FORMATS = ("text", "markdown", "latex", "json", "pdf", "dot", "svg")
 
 EXAMPLES = """
 \b
@@ -35,11 +40,19 @@ Examples:
   derive "ln(x)/x" --at x=1               also the value at a point
   derive "tan(x)" --format latex --standalone -o tan.tex
   echo "sqrt(1 - x^2)" | derive -         read the expression from standard input
+  derive "-x^2 + 3x"                      an expression may begin with - (or: derive -- EXPR)
   derive "sin(x + x^2)" --graph --plot --format latex --standalone -o s.tex
                                           the computation graph (TikZ) and a plot of f and f′
   derive "x^2 e^(-x)" --plot --range -1,4 --plot-file plot.png   the plot as an image
   derive "sin(x + x^2)" --format dot      the computation graph for Graphviz
+  derive "x^2" -o x2.pdf                  the format from the suffix: .pdf .tex .md .json .txt
+  derive help sheet                       the help of a command
 """
+
+
+class MissingCommand(click.UsageError):
+    """``derive`` with no arguments at all: shown as Click shows a usage error (the usage,
+    where to find help, and the error), not on one line."""
 
 
 class DefaultCommandGroup(click.Group):
@@ -48,14 +61,15 @@ class DefaultCommandGroup(click.Group):
     default_command = "solve"
 
     def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h",
-                                                                     "--version"):
+        if not args:
+            raise MissingCommand("Missing command.", ctx=ctx)
+        if args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = [self.default_command] + list(args)
         return super().parse_args(ctx, args)
 
 
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]},
-             epilog=EXAMPLES)
+             epilog=EXAMPLES, no_args_is_help=False)
 @click.version_option(__version__, prog_name="derive")
 def main():
     """Worked, checked derivatives, the way a teacher writes them.
@@ -65,9 +79,21 @@ def main():
     local derivatives, the chain rule or the total-derivative rule over all paths, the
     substitution and the simplification. Every step is checked against SymPy.
     """
+    click.get_current_context().with_resource(text_width(text_columns(sys.stdout.isatty())))
 
 
-@main.command(epilog=EXAMPLES, context_settings={"ignore_unknown_options": True})
+def text_columns(to_terminal: bool) -> int:
+    """The width text output is wrapped at: ``COLUMNS`` when it is set (0: not wrapped), else
+    the terminal's width when the output goes to one, else 100 (pipes and files)."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit():
+        return int(columns)
+    if to_terminal:
+        return shutil.get_terminal_size((TEXT_WIDTH, 24)).columns
+    return TEXT_WIDTH
+
+
+@main.command(cls=ExpressionCommand, epilog=EXAMPLES)
 @click.argument("expression")
 @click.option("--wrt", metavar="VAR", multiple=True,
               help="Variable to differentiate by (needed when there are several); repeat it for "
@@ -87,11 +113,9 @@ def main():
 @click.option("--style", type=click.Choice(["method", "compact"]), default="method",
               show_default=True, help="method: intermediate variables and the chain rule; "
               "compact: the classical rule-by-rule solution.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "latex", "json", "pdf",
-                                                   "dot", "svg"]),
-              default="text", show_default=True,
-              help="Output format (pdf: compiled with latexmk, needs -o; dot, svg: the "
-              "computation graph alone, see --graph).")
+@click.option("--format", "fmt", type=click.Choice(SOLVE_FORMATS),
+              help="Output format (default: from the -o suffix, else text; pdf: compiled with "
+              "latexmk, needs -o; dot, svg: the computation graph alone, see --graph).")
 @click.option("--standalone", is_flag=True, help="With --format latex: a complete document.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="Your own templates, used before the ones that ship with derive.")
@@ -111,22 +135,34 @@ def main():
               "inputs' own names and u, v, w … (letters).")
 @click.option("--shape", "shapes", multiple=True, metavar="NAME=DIMS",
               help="Declare a vector (x=n) or a matrix (A=m,n), repeatable: matrix calculus by "
-              "the index method, in numerator layout.")
+              "the index method.")
+@click.option("--layout", type=click.Choice(["numerator", "denominator"]), default=None,
+              help="With --shape: numerator layout (the default: ∂y/∂x is m×n for y in ℝᵐ, "
+              "x in ℝⁿ, a row for a scalar by a vector, the shape of Xᵀ by a matrix X) or "
+              "denominator layout (the transpose: a gradient arranged like x or X).")
 @picture_options
 def solve(expression, wrt, gradient, jacobian, hessian, variables, where, order, at, style, fmt,
           standalone, templates, output, timeout, mode="symbolic", seed_input=None, names=None,
-          shapes=()):
-    """Differentiate EXPRESSION (use - to read it from standard input)."""
+          shapes=(), layout=None):
+    """Differentiate EXPRESSION (use - to read it from standard input; put -- before an
+    expression that could be read as an option)."""
+    fmt = format_for(fmt, output, SOLVE_FORMATS, "text")
+    if output:
+        click.get_current_context().with_resource(text_width(text_columns(False)))
+    if layout and not shapes:
+        raise click.UsageError("--layout goes with --shape (matrix calculus)")
     if shapes:
+        _refuse_beside_shape(click.get_current_context())
         from .matrices import matrix_document
         with time_limit(timeout, lambda: _too_slow(timeout)):
             document = matrix_document(sys.stdin.read().strip() if expression == "-" else
-                                       expression, wrt, shapes, fmt=fmt, standalone=standalone,
-                                       templates=templates)
+                                       expression, wrt, shapes, layout=layout, fmt=fmt,
+                                       standalone=standalone, templates=templates)
         write_output(document.text, output)
         if not document.verified:
-            raise _Failure(3, "a matrix derivative disagrees with its entries computed one by "
-                              "one; this is a bug in derive, please report it with the input")
+            raise VerificationError("a matrix derivative disagrees with its entries computed one "
+                                    "by one; this is a bug in derive, please report it with the "
+                                    "input")
         return
     if mode != "symbolic" or seed_input or names:
         flags = (("--wrt", wrt), ("--gradient", gradient), ("--jacobian", jacobian),
@@ -143,6 +179,40 @@ def solve(expression, wrt, gradient, jacobian, hessian, variables, where, order,
     with time_limit(timeout, lambda: _too_slow(timeout)):
         _solve(expression, wrt, kind, variables, where, order, at, style, fmt, standalone,
                templates, output)
+
+
+@main.command("help")
+@click.argument("command", required=False)
+@click.pass_context
+def help_command(ctx, command):
+    """Show this help, or the help of COMMAND (derive help sheet)."""
+    group = ctx.parent
+    if command is None:
+        click.echo(group.get_help())
+        return
+    chosen = main.get_command(group, command)
+    if chosen is None:
+        raise click.UsageError(f"no command {command!r}: the commands are "
+                               f"{', '.join(main.list_commands(group))}")
+    with click.Context(chosen, info_name=command, parent=group) as context:
+        click.echo(chosen.get_help(context))
+
+
+# the options of `solve` that matrix calculus uses; any other one given beside --shape is refused
+WITH_SHAPE = ("expression", "wrt", "fmt", "standalone", "templates", "output", "timeout", "shapes",
+              "layout")
+
+
+def _refuse_beside_shape(ctx) -> None:
+    """--shape with an option it does not use (--order, --at, --gradient, …): one line,
+    exit 2, rather than the option silently dropped."""
+    from click.core import ParameterSource
+    for param in ctx.command.params:
+        if param.name in WITH_SHAPE or ctx.get_parameter_source(param.name) in (
+                None, ParameterSource.DEFAULT):
+            continue
+        flag = max(param.opts, key=len)
+        raise click.UsageError(f"{flag} does not go with --shape")
 
 
 def _trace(expression, mode, at, seed_input, names, variables, fmt, standalone, templates,
@@ -162,9 +232,7 @@ def _trace(expression, mode, at, seed_input, names, variables, fmt, standalone, 
                                   templates=templates)
     write_output(document.text, output)
     if not document.verified:
-        failed = document.trace.failed_checks[0]
-        raise _Failure(3, f"a line of the trace failed its check ({failed.rule}: "
-                          f"{failed.detail}); this is a bug in derive, please report it")
+        raise _check_failed("a line of the trace", document.trace.failed_checks[0])
 
 
 def _too_slow(timeout):
@@ -207,36 +275,22 @@ def _solve(expression, wrt, kind, variables, where, order, at, style, fmt, stand
     else:
         write_output(out, output)
     if not solution.verified:
-        failed = solution.failed_checks[0]
-        raise _Failure(3, f"a step failed its check ({failed.rule}: {failed.detail or failed.method}); "
-                          "this is a bug in derive, please report it with the input")
+        raise _check_failed("a step", solution.failed_checks[0])
+
+
+def _check_failed(what: str, check) -> VerificationError:
+    """The error of a failed check: what failed, and the check's reason, on one line."""
+    from .json_fields import failure_reason
+    return VerificationError(f"{what} failed its check ({failure_reason(check)}); this is a "
+                             "bug in derive, please report it with the input")
 
 
 def write_output(text: str, path: str | None) -> None:
-    """Print, or write FILE atomically: a temporary file beside it, then a rename."""
+    """Print, or write FILE whole or not at all (``derive.files.write_bytes``)."""
     if path is None:
         click.echo(text, nl=False)
-        return
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise OSError(2, "no such directory", str(target.parent))
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-class _Failure(Exception):
-    def __init__(self, code: int, message: str):
-        super().__init__(message)
-        self.code = code
+    else:
+        write_text(text, path)
 
 
 def _error(message: str, code: int, detail: str = "") -> int:
@@ -248,27 +302,20 @@ def _error(message: str, code: int, detail: str = "") -> int:
 
 def run(args=None) -> int:
     """Run the command line and return its exit code; no traceback reaches the user."""
-    from .errors import DeriveError
-    from .parsing import ParseError
-    from .render import RenderError
-
     try:
         code = main.main(args=args, prog_name="derive", standalone_mode=False)
         return code if isinstance(code, int) else 0
     except click.exceptions.Exit as done:
         return done.exit_code
+    except MissingCommand as problem:  # the usage, as Click shows it
+        problem.show()
+        return problem.exit_code
     except click.ClickException as problem:  # one line, like every other error
         return _error(problem.format_message().replace("\n", " "), problem.exit_code)
     except click.Abort:
         return _error("interrupted", 130)
-    except ParseError as problem:
-        return _error(str(problem), 2, _indent(problem.caret()))
-    except DeriveError as problem:
-        return _error(str(problem), problem.exit_code)
-    except _Failure as problem:
-        return _error(str(problem), problem.code)
-    except RenderError as problem:
-        return _error(str(problem), 2)
+    except DeriveError as problem:  # every derive error carries its exit code
+        return _error(str(problem), problem.exit_code, problem.details())
     except RecursionError:
         return _error("the expression is nested too deeply to work", 2)
     except OSError as problem:
@@ -279,10 +326,6 @@ def run(args=None) -> int:
     except Exception as problem:  # a bug: one line, not a traceback
         return _error(f"internal error ({type(problem).__name__}: {problem}); "
                       "please report it with the input", 1)
-
-
-def _indent(caret: str) -> str:
-    return "\n".join("  " + line for line in caret.splitlines())
 
 
 def entry_point() -> None:

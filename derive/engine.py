@@ -21,21 +21,19 @@ import sympy as sp
 
 from .functions import derivatives_as_subs
 from .graph import OUTPUT_NAMES, Graph, arguments_of, decompose
-from .local import derivative_step
+from .local import Refused, derivative_step
 from .limits import phase
-from .simplify import BudgetExceeded, simplification_steps, time_budget
-from .numeric import values_kept
-from .steps import Factor, Intermediate, Leibniz, Solution, Step
-from .verify import check_answer, check_steps
+from .simplify import simplification_steps, simplify_affordable
+from .numeric import require_in_range, value_at, values_kept
+from .steps import Factor, Intermediate, Leibniz, PointValue, Solution, Step
+from .verify import check_answer, check_steps, require_real_values
 
 STYLES = ("method", "compact")
-DEFAULT_SIMPLIFY_BUDGET = 3.0
 
 
 @values_kept()  # the checks of one solution share their values at each point
 def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
           text: str = "", point: Optional[dict] = None,
-          simplify_budget: float | None = DEFAULT_SIMPLIFY_BUDGET,
           definitions: Sequence[tuple[sp.Symbol, sp.Expr]] = (),
           name: Optional[sp.Symbol] = None, partial: Optional[bool] = None,
           reserved: frozenset = frozenset()) -> Solution:
@@ -53,6 +51,8 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
         raise ValueError(f"unknown style {style!r}")
     sequence = tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,) * order
     function = in_inputs(expression, definitions)
+    with phase("looking for points where the function is real"):
+        require_real_values(function)
     partial = len(function.free_symbols) > 1 if partial is None else partial
     if name is None and definitions:  # the user's graph: the function is its output node
         name = user_graph(expression, definitions, sequence[0]).output.name
@@ -61,30 +61,31 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
     if not function.has(sequence[0]):
         notes.append("independent")
     intermediates: tuple[Intermediate, ...] = ()
-    current = expression
+    current, orders = expression, []
     for k, variable in enumerate(sequence):
         current = derivatives_as_subs(current)  # f′(g(x)) as SymPy's doit() writes it
         graph = user_graph(current, definitions, variable) if definitions and k == 0 else None
-        steps, names, result, gave_up = _one_order(current, variable, style, simplify_budget,
-                                                   graph=graph, partial=partial, name=name,
-                                                   reserved=reserved)
+        steps, names, result = _one_order(current, variable, style, graph=graph,
+                                          partial=partial, name=name, reserved=reserved)
         with phase("checking the steps"):
             checks += check_steps(steps, names)
         if k == 0:
             intermediates = tuple(names_in_order(steps))
-        if gave_up:
-            notes.append("simplify-budget")
         blocks.append(Step("order", current, result, variable, substeps=steps, partial=partial))
+        orders.append((function if k == 0 else current, variable, result,
+                       conditions(steps, names)))
         current = result
     top = blocks[0].substeps if len(sequence) == 1 else tuple(blocks)
     with phase("checking the answer"):
         checks.append(check_answer(function, sequence, current))
     with phase("evaluating at the point"):
-        value = evaluate_at(current, point) if point else None
+        evaluation = evaluate_at(orders, point, name, partial) if point else None
     return Solution(text, expression, sequence[0], len(sequence), style, top, intermediates,
-                    current, tuple(checks), value, tuple((point or {}).items()), tuple(notes),
-                    name, sequence, partial, tuple(definitions),
-                    tuple(sorted(function.free_symbols, key=lambda v: v.name)) or (sequence[0],))
+                    current, tuple(checks), evaluation and evaluation.value,
+                    tuple((point or {}).items()), tuple(notes), name, sequence, partial,
+                    tuple(definitions),
+                    tuple(sorted(function.free_symbols, key=lambda v: v.name)) or (sequence[0],),
+                    evaluation)
 
 
 def in_inputs(expression: sp.Expr, definitions) -> sp.Expr:
@@ -139,45 +140,126 @@ def names_in_order(steps):
             yield from step.bindings
 
 
-def evaluate_at(result: sp.Expr, point: dict) -> sp.Expr:
-    """The exact value of the derivative at the point (simplified once, within a budget)."""
-    value = result.doit().subs(point)
+def conditions(steps, names) -> tuple[sp.Expr, ...]:
+    """Where the rules the steps were worked with hold (x ≠ 0 for d|x|/dx), in the inputs."""
+    return tuple(step.condition.xreplace(names) if names else step.condition
+                 for top in steps for step in top.walk() if step.condition is not None)
+
+
+def evaluate_at(orders, point: dict, name: sp.Symbol, partial: bool) -> PointValue:
+    """The derivative at the point, order by order: the exact value of the last order, or the
+    first order that has none and why.  ``orders`` holds, for each order, what it
+    differentiates, by which variable, the formula it found and the conditions of its rules;
+    an order has a value only where the one before it has one."""
+    sequence = tuple(variable for _, variable, _, _ in orders)
+    found: dict = {}
+    for k, (of, variable, formula, holds) in enumerate(orders, 1):
+        found = dict(formula=formula.doit(), of=of)
+        found.update(_derivative_at(of, variable, found["formula"], holds, point))
+        if found.get("value") is None:
+            found["order"] = k
+            break
+    return PointValue(name, sequence, partial, tuple(point.items()), **found)
+
+
+def _derivative_at(of, wrt, formula, holds, point) -> dict:
+    """d(of)/d(wrt) at the point, from its formula: the formula's value where it has one and
+    the rules hold there; else, by the derivative limit theorem (``of`` is continuous at the
+    point), the one-sided limits of the formula: equal and finite, they are the value
+    (``limit``); finite and different, a corner; infinite, the derivative grows without
+    bound.  The fields of a ``PointValue``."""
+    require_in_range(formula, point)
+    value = exact_value(formula, point)
+    rules_hold = not any(at_point(c, point) is sp.false for c in holds)
+    if value is not None and rules_hold:
+        return dict(value=value)
+    left, right = (_one_sided(of, formula, wrt, point, side) for side in (-1, 1))
+    sides = [s for s in (left, right) if s is not _OUTSIDE]
+    if any(s is not None and s.is_infinite for s in sides):
+        return dict(reason="unbounded")
+    if not sides or any(s is None or not s.is_real for s in sides):
+        return dict(reason="undefined")
+    if len(sides) == 2 and sp.simplify(left - right) != 0:
+        return dict(reason="corner", left=left, right=right)
+    if value is not None and sp.simplify(sides[0] - value) == 0:
+        return dict(value=value)
+    return dict(value=sides[0], limit=True)
+
+
+_OUTSIDE = object()   # a side of the point outside the function's domain
+NEAR = (sp.Rational(1, 10**3), sp.Rational(1, 10**6), sp.Rational(1, 10**9))
+
+
+def _one_sided(of, formula, wrt, point, side):
+    """The limit of the formula as ``wrt`` tends to the point from the left (``side`` −1) or
+    the right (+1), the other variables held at the point: ``_OUTSIDE`` when the function
+    has no value on that side close to the point, None when SymPy finds no limit."""
+    at = point[wrt]
+    if all(value_at(of, {**point, wrt: at + side * h}) is None for h in NEAR):
+        return _OUTSIDE
+    others = {v: x for v, x in point.items() if v != wrt}
     try:
-        with time_budget(DEFAULT_SIMPLIFY_BUDGET):
-            return sp.simplify(value)
-    except BudgetExceeded:
-        return value
+        limit = sp.limit(at_point(formula, others), wrt, at, "+" if side > 0 else "-")
+    except (NotImplementedError, ValueError, TypeError, ZeroDivisionError, RecursionError):
+        return None
+    return limit if limit.is_number and not limit.has(sp.nan, sp.AccumBounds) else None
 
 
-def _one_order(expression, wrt, style, budget, graph=None, partial=False, name=None,
+def exact_value(e: sp.Expr, point: dict) -> Optional[sp.Expr]:
+    """The exact value of ``e`` at the point (simplified once where ``simplify_affordable``),
+    or None where it has no finite real value."""
+    value = at_point(e, point)
+    if not is_real_number(value):
+        return None
+    return sp.simplify(value) if simplify_affordable(value) else value
+
+
+def at_point(e: sp.Expr, point: dict) -> sp.Expr:
+    """``e`` with every variable of the point replaced at once (one after the other, x/√(x² + y²)
+    at x = 0 would be 0 before y = 0 makes it 0/0)."""
+    return e.subs(point, simultaneous=True)
+
+
+def is_real_number(value: sp.Expr) -> bool:
+    """Whether ``value`` is a finite real number."""
+    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return False
+    numeric = sp.N(value)
+    return numeric.is_number and numeric.is_real is not False and abs(sp.im(numeric)) < 1e-15
+
+
+def _one_order(expression, wrt, style, graph=None, partial=False, name=None,
                reserved=frozenset()):
-    """The steps of one differentiation, the name→x substitution they use, the simplified
-    result and whether simplification ran out of time."""
+    """The steps of one differentiation, the name→x substitution they use and the simplified
+    result."""
     with phase("differentiating"):
-        return _work(expression, wrt, style, budget, graph, partial, name, reserved)
+        return _work(expression, wrt, style, graph, partial, name, reserved)
 
 
-def _work(expression, wrt, style, budget, graph, partial, name, reserved):
+def _work(expression, wrt, style, graph, partial, name, reserved):
     if style == "compact" and graph is None:
         worked = derivative_step(expression, wrt)
-        tail, result, gave_up = simplification_steps(worked.result, budget)
+        tail, result = simplification_steps(worked.result)
         steps = (worked,) + _simplify_block(worked.result, result, tail)
-        return steps, {}, result, gave_up
+        return steps, {}, result
 
     graph = graph or decompose(expression, wrt, reserved | {str(name)})
     names = graph.substitution()
     if not graph.intermediates:
         worked = replace(derivative_step(graph.output.definition, wrt),
                          of=name or graph.output.name, partial=partial)
-        tail, result, gave_up = simplification_steps(worked.result, budget)
+        tail, result = simplification_steps(worked.result)
         steps = (worked,) + _simplify_block(worked.result, result, tail)
-        return steps, names, result, gave_up
+        return steps, names, result
 
-    local = _local_derivatives(graph, partial)
+    try:
+        local = _local_derivatives(graph, partial)
+    except Refused as refused:  # say it in the user's terms, not the intermediates'
+        raise refused.in_inputs(names) from None
     combined, in_names = _combine(graph, local, partial)
     with sp.evaluate(False):
         substituted = in_names.xreplace(names)
-    tail, result, gave_up = simplification_steps(substituted, budget)
+    tail, result = simplification_steps(substituted)
     steps = (
         Step("intermediates", expression, graph.output.name, wrt, bindings=graph.nodes),
         Step("local-derivatives", expression, expression, wrt, substeps=tuple(
@@ -185,7 +267,7 @@ def _work(expression, wrt, style, budget, graph, partial, name, reserved):
         Step("combine", graph.output.name, combined[-1].result, wrt, substeps=tuple(combined)),
         Step("substitute", in_names, substituted, wrt, of=graph.output.name, partial=partial),
     ) + _simplify_block(substituted, result, tail)
-    return steps, names, result, gave_up
+    return steps, names, result
 
 
 def _simplify_block(start, result, tail):

@@ -1,6 +1,9 @@
-"""The errors a user can meet, each with the exit code the command line gives it.
+"""The errors a user can meet: one hierarchy under ``DeriveError``, each class with the exit
+code the command line gives it (``derive.cli.run`` maps them all in one place).
 
-2  bad input or usage (a parse error, an unknown variable, a point outside the domain)
+1  an internal error (a bug in derive), or a PDF that could not be made
+2  bad input or usage (a parse error, an unknown variable, a point outside the domain, a
+   broken template)
 3  a step failed its check: a bug in derive, never hidden
 4  a time limit was exceeded
 """
@@ -12,6 +15,10 @@ class DeriveError(Exception):
     """Base of derive's own errors; ``exit_code`` is what the command line exits with."""
 
     exit_code = 1
+
+    def details(self) -> str:
+        """Lines shown under the one-line message (none unless the error has them)."""
+        return ""
 
 
 class InputError(DeriveError, ValueError):
@@ -27,6 +34,12 @@ class VerificationError(DeriveError):
 
 
 class TimeLimitExceeded(DeriveError):
-    """A phase of the work ran past its time budget."""
+    """The request ran past its time limit (it stops the run: exit code 4)."""
 
     exit_code = 4
+
+
+class RenderError(DeriveError):
+    """A template is missing or broken (the shipped ones, or those of ``--templates``)."""
+
+    exit_code = 2

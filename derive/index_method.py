@@ -175,7 +175,10 @@ def dimensions(*exprs):
 
 def size_choices(dims):
     """Two instantiations with different sizes per dimension (3, 2, 4, … and 2, 3, 1, …), so
-    that an m×n result is also checked non-square."""
+    that an m×n result is also checked non-square; one, the sizes given, when every dimension
+    is a number."""
+    if not dims:
+        return [{}]
     first = [3, 2, 4, 5, 1, 6]
     second = [2, 3, 1, 4, 5, 3]
     return [{d: first[k % 6] for k, d in enumerate(dims)},
@@ -189,22 +192,41 @@ def vanishes(entry) -> bool:
     return sp.simplify(sp.expand(entry.rewrite(sp.exp))) == 0
 
 
-def check_result(expr, wrt: Var, result, sizes: dict) -> tuple:
-    """(passed, detail): the result against SymPy's entry-by-entry derivative."""
+def layout_entries(f, x, layout: str):
+    """The derivative of f by x, each entry differentiated by SymPy and put where the layout
+    puts it.  For f ∈ ℝᵐ (a scalar when m = 1) and x ∈ ℝⁿ (a scalar when n = 1), entry
+    (i, j) is ∂fᵢ/∂xⱼ in numerator layout (m×n) and ∂fⱼ/∂xᵢ in denominator layout (n×m).
+    For a scalar f and an m×n matrix X, entry (i, j) is ∂f/∂Xⱼᵢ in numerator layout (n×m,
+    the shape of Xᵀ) and ∂f/∂Xᵢⱼ in denominator layout (m×n, arranged like X)."""
+    numerator = layout == "numerator"
+    if x.cols == 1:
+        rows, cols = (f.rows, x.rows) if numerator else (x.rows, f.rows)
+        return sp.Matrix(rows, cols, lambda i, j: sp.diff(f[i, 0], x[j, 0]) if numerator
+                         else sp.diff(f[j, 0], x[i, 0]))
+    rows, cols = (x.cols, x.rows) if numerator else (x.rows, x.cols)
+    return sp.Matrix(rows, cols, lambda i, j: sp.diff(f[0, 0], x[j, i]) if numerator
+                     else sp.diff(f[0, 0], x[i, j]))
+
+
+def check_result(expr, wrt: Var, result, sizes: dict, layout: str) -> tuple:
+    """(passed, detail): every entry of the result against the derivative it stands for in
+    the layout, computed by SymPy entry by entry."""
     names = {}
     f = instantiate(expr, sizes, names)
     x = instantiate(wrt, sizes, names)
     got = instantiate(result, sizes, names)
-    if wrt.shape[1] == "1":
-        want = f.jacobian(list(x))
-    else:
-        want = x.applyfunc(lambda s: sp.diff(f[0, 0], s))
+    want = layout_entries(f, x, layout)
     if got.shape != want.shape:
         return False, f"shape {got.shape} but the entries give {want.shape} at {sizes}"
     for (i, j) in [(i, j) for i in range(want.rows) for j in range(want.cols)]:
         if not vanishes(got[i, j] - want[i, j]):
             return False, f"entry ({i + 1},{j + 1}) differs at {sizes}"
-    return True, "entry by entry at " + ", ".join(f"{k}={v}" for k, v in sizes.items())
+    return True, "entry by entry at " + sizes_text(sizes)
+
+
+def sizes_text(sizes: dict) -> str:
+    """The concrete sizes of a check, "n=3, m=2"."""
+    return ", ".join(f"{k}={v}" for k, v in sizes.items())
 
 # ---------------------------------------------------------------- the index form
 
@@ -345,8 +367,14 @@ def concrete_index(expr, sizes, names, fixed: dict):
         idx = [int(i) - 1 for i in ix.indices]
         return m[idx[0], idx[1] if len(idx) > 1 else 0]
     e = e.replace(lambda a: isinstance(a, sp.Indexed), value)
-    e = e.replace(lambda a: isinstance(a, InverseEntry),
-                  lambda a: names[a.args[0].name].inv()[int(a.args[1]) - 1, int(a.args[2]) - 1])
+    inverses = {}       # each inverse computed once, not once per entry that uses it
+
+    def inverse_entry(a):
+        name = a.args[0].name
+        if name not in inverses:
+            inverses[name] = names[name].inv()
+        return inverses[name][int(a.args[1]) - 1, int(a.args[2]) - 1]
+    e = e.replace(lambda a: isinstance(a, InverseEntry), inverse_entry)
     e = e.replace(lambda a: isinstance(a, relu), lambda a: _relu_piecewise(a.args[0]))
     e = e.replace(lambda a: isinstance(a, step), lambda a: _step_piecewise(a.args[0]))
     e = e.replace(lambda a: isinstance(a, sp.Symbol) and a.name in names and names[a.name].shape == (1, 1),

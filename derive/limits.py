@@ -1,7 +1,10 @@
 """Bounds on the work one request may cause: time, and the size of the numbers it builds.
 
 Time: ``time_limit(seconds, error)`` raises ``error()`` in the block once the time is up.
-Limits nest (a simplification budget inside a whole-request limit): a timer is armed for the
+A time limit only ever stops a request (exit code 4); it never chooses what is printed —
+bounds that do (how far a simplification searches) count nodes and operations, so the
+output depends on the input and options alone.  Limits nest (one problem of a sheet inside
+a whole run): a timer is armed for the
 nearest deadline, and when a deadline passes the outermost expired limit's error is raised.
 Timers use SIGALRM and so work in the main thread only; elsewhere the block runs unbounded.
 A limit that fires inside a garbage-collector callback (which swallows exceptions) is armed
@@ -175,12 +178,17 @@ def has_large_powers(e: sp.Expr) -> bool:
                for p in e.atoms(sp.Pow))
 
 
-def suits_polynomial_algorithms(e: sp.Expr) -> bool:
-    """Small enough, and free of large powers, for ``cancel``/``together``: their cost grows
-    far faster than the expression (a derivative of a 25-fold composition spent 5 s in them)."""
+def within_nodes(e: sp.Expr, bound: int) -> bool:
+    """Whether the tree of ``e`` has at most ``bound`` nodes (counting stops past it)."""
     nodes = 0
     for _ in sp.preorder_traversal(e):
         nodes += 1
-        if nodes > POLYNOMIAL_NODES:
+        if nodes > bound:
             return False
-    return not has_large_powers(e)
+    return True
+
+
+def suits_polynomial_algorithms(e: sp.Expr) -> bool:
+    """Small enough, and free of large powers, for ``cancel``/``together``: their cost grows
+    far faster than the expression (a derivative of a 25-fold composition spent 5 s in them)."""
+    return within_nodes(e, POLYNOMIAL_NODES) and not has_large_powers(e)

@@ -14,8 +14,26 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .rules import FALLBACK, find_rule, local_partials
+from .errors import InputError
+from .rules import FALLBACK, Rule, find_rule, local_partials
 from .steps import Step
+
+
+class Refused(InputError):
+    """A rule that holds nowhere for its operands (0ˣ, (−2)ˣ): the input is refused with the
+    rule's reason."""
+
+    def __init__(self, rule: Rule, node: sp.Expr, operands: tuple[sp.Expr, ...]):
+        self.rule, self.node, self.operands = rule, node, operands
+        super().__init__(rule.refusal(*operands) if rule.refusal else
+                         f"{node} has no derivative as a real function: the {rule.id} rule "
+                         "holds nowhere for it")
+
+    def in_inputs(self, names: dict) -> "Refused":
+        """The same refusal with intermediate names replaced by what they stand for."""
+        with sp.evaluate(False):
+            return Refused(self.rule, self.node.xreplace(names),
+                           tuple(o.xreplace(names) for o in self.operands))
 
 
 def depends_on(wrt: sp.Symbol):
@@ -34,6 +52,7 @@ def derivative_step(expr: sp.Expr, wrt: sp.Symbol) -> Step:
     if rule is FALLBACK:
         return Step(rule.id, expr, sp.diff(expr, wrt), wrt)
     operands = tuple(rule.operands(expr))
+    condition = _condition(rule, expr, operands)
     partials = local_partials(rule, expr, operands)
 
     substeps, parts = [], []
@@ -57,11 +76,25 @@ def derivative_step(expr: sp.Expr, wrt: sp.Symbol) -> Step:
     return Step(
         rule.id, expr, result, wrt,
         expanded=expanded,
-        condition=rule.condition(*operands) if rule.condition else None,
+        condition=condition,
         inner=chained[0] if rule.chain and len(parts) == 1 and chained else None,
         parts=tuple(parts),
         substeps=tuple(substeps),
     )
+
+
+def _condition(rule: Rule, node: sp.Expr, operands) -> sp.Expr | None:
+    """Where the rule holds for these operands; ``None`` when it holds wherever the node is
+    defined.  A rule that holds nowhere (0ˣ, (−2)ˣ: a power with a varying exponent and a base
+    that is never positive) refuses the input with the rule's reason."""
+    if rule.condition is None:
+        return None
+    holds = rule.condition(*operands)
+    if holds is sp.true:
+        return None
+    if holds is sp.false:
+        raise Refused(rule, node, tuple(operands))
+    return holds
 
 
 def _derivative_in(parts, operand):

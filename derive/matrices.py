@@ -5,14 +5,22 @@ Vectors and matrices are declared with their shapes (``a=n`` a column vector in 
 
 1. one entry of the expression written with explicit sums, e.g. ``aᵀx = Σₖ aₖxₖ``;
 2. its derivative with respect to one component ``xⱼ``, where ``∂xₖ/∂xⱼ = δₖⱼ``;
-3. the sums collapsed with the Kronecker delta, ``Σₖ aₖδₖⱼ = aⱼ``;
-4. the entries recognised as a matrix expression (``aᵀ``);
-5. the shape of the result checked against the layout.
+3. the sums collapsed with the Kronecker delta, ``Σₖ aₖδₖⱼ = aⱼ`` (left out when no sum
+   carries a delta);
+4. each entry placed where the layout puts it, ``(df/dx)₁ⱼ = aⱼ``, and the entries
+   recognised as a matrix expression (``aᵀ``);
+5. the shape of the result in the layout.
 
-Layout.  **Numerator layout**: the derivative ∂y/∂x of y ∈ ℝᵐ by x ∈ ℝⁿ is the m×n Jacobian
-with entries ∂yᵢ/∂xⱼ, so the derivative of a scalar by a column vector is a 1×n row vector,
-d(aᵀx)/dx = aᵀ.  The derivative of a scalar f by an m×n matrix X is arranged like X, with entries
-∂f/∂Xᵢⱼ (so d tr(AX)/dX = Aᵀ and d tr(AXB)/dX = AᵀBᵀ).
+Layout.  ``--layout`` chooses how the entries are arranged (the conventions of the
+"Matrix calculus" literature).  **Numerator layout** (the default): the derivative ∂y/∂x of
+y ∈ ℝᵐ by x ∈ ℝⁿ is the m×n Jacobian with entries ∂yᵢ/∂xⱼ, so a scalar by a column vector
+gives a 1×n row (d(aᵀx)/dx = aᵀ), a vector by a scalar an m×1 column, and a scalar f by an
+m×n matrix X the n×m matrix with ∂f/∂Xᵢⱼ at (j, i), the shape of Xᵀ (d tr(AX)/dX = A,
+d ln det X/dX = X⁻¹).  **Denominator layout**: the transpose of each, so a gradient is
+arranged like x or X (aᵀx → a, tr(AX) → Aᵀ, ln det X → X⁻ᵀ).  The rules below give the
+Jacobian in numerator layout and the gradient by a matrix arranged like X; ``in_layout``
+transposes whichever is not the one asked for, and the check compares every printed entry
+with the derivative it stands for in the layout asked for.
 
 The matrix result comes from the rules of the differential (linearity, the product rule
 d(rᵀq) = r dq + qᵀ d(rᵀ), d‖v‖² = 2vᵀ dv, the chain rule for functions, d tr(PXQ) = tr(QP dX)).
@@ -20,7 +28,7 @@ It is never trusted: every result is checked against the entry-by-entry derivati
 computes from explicit matrices of symbols at small concrete sizes (two different
 instantiations, non-square where the shapes allow), and the collapsed index formula of step 3
 is checked the same way.  (SymPy's own ``MatrixSymbol`` derivative is not used: it returns 0
-for ln det X, whose gradient is X⁻ᵀ.)
+for ln det X, whose derivative is X⁻¹ in numerator layout.)
 
 The element-wise functions include relu(t) = max(0, t), whose derivative 1[t > 0] is undefined
 at t = 0; there the subgradient 0 is used (relu′(0) = 0), and the solution says so.
@@ -33,7 +41,7 @@ written by ``matrix_notation``; the explicit matrices and the index form are in
 
 from __future__ import annotations
 
-import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
@@ -41,7 +49,8 @@ import sympy as sp
 
 from .errors import InputError
 from .index_method import (Entries, check_result, collapse, concrete_index, dimensions,
-                           instantiate, size_choices, vanishes)
+                           instantiate, size_choices, sizes_text, vanishes)
+from .json_fields import common_fields, json_document
 from .matrix_expressions import (Add, Det, Diag, Func, HDiv, Had, Identity, Inv, Neg, Norm2, Num,
                                  Pow, Prod, Softmax, T, Tr, Var, Zero, number, ones,
                                  product_of)
@@ -49,7 +58,7 @@ from .matrix_parsing import parse_matrix, parse_shapes
 from .matrix_shapes import depends, is_scalar, shape
 from .matrix_notation import Label, formula_latex, formula_text, to_sympy_syntax, to_text
 
-LAYOUT = "numerator"
+LAYOUTS = ("numerator", "denominator")
 
 # ---------------------------------------------------------------- simplification
 
@@ -240,20 +249,32 @@ def _unsupported(e, x):
 
 
 def push_transpose(e):
-    """(PQ)ᵀ = QᵀPᵀ, (a + b)ᵀ = aᵀ + bᵀ, (aᵀ)ᵀ = a, down to the names."""
-    if isinstance(e, T):
-        a = e.arg
-        if isinstance(a, T):
-            return push_transpose(a.arg)
-        if isinstance(a, Prod):
-            return Prod(tuple(push_transpose(T(f)) for f in reversed(a.factors)))
-        if isinstance(a, Add):
-            return Add(tuple(push_transpose(T(t)) for t in a.terms))
-        if isinstance(a, Neg):
-            return Neg(push_transpose(T(a.arg)))
-        if is_scalar(a):
-            return push_transpose(a)
+    """(PQ)ᵀ = QᵀPᵀ (scalar factors stay in front: (cP)ᵀ = cPᵀ), (a + b)ᵀ = aᵀ + bᵀ with a
+    symmetric sum kept as it is ((A + Aᵀ)ᵀ = A + Aᵀ), (aᵀ)ᵀ = a, Iᵀ = I, diag(v)ᵀ = diag(v),
+    (P⁻¹)ᵀ = (Pᵀ)⁻¹ where Pᵀ is simpler (diag(v)⁻¹ is symmetric), down to the names."""
+    if not isinstance(e, T):
         return e
+    a = e.arg
+    if isinstance(a, T):
+        return push_transpose(a.arg)
+    if is_scalar(a):
+        return push_transpose(a)
+    if isinstance(a, (Identity, Diag)):
+        return a
+    if isinstance(a, Zero):
+        return Zero(shape(e))
+    if isinstance(a, Prod):
+        scalars = tuple(f for f in a.factors if is_scalar(f))
+        others = tuple(push_transpose(T(f)) for f in reversed(a.factors) if not is_scalar(f))
+        return product_of(scalars + others)
+    if isinstance(a, Add):
+        terms = tuple(push_transpose(T(t)) for t in a.terms)
+        return a if Counter(terms) == Counter(a.terms) else Add(terms)
+    if isinstance(a, Neg):
+        return Neg(push_transpose(T(a.arg)))
+    if isinstance(a, Inv):
+        inner = push_transpose(T(a.arg))
+        return e if isinstance(inner, T) else Inv(inner)
     return e
 
 
@@ -436,8 +457,12 @@ class MatrixStep:
 
 @dataclass(frozen=True)
 class MatrixCheck:
+    """One comparison with SymPy; ``sizes`` the concrete sizes it was made at ("n=3, m=2"),
+    empty when every declared size is a number."""
+
     passed: bool
     detail: str
+    sizes: str = ""
 
 
 @dataclass(frozen=True)
@@ -446,63 +471,101 @@ class MatrixSolution:
     expression: Formula
     wrt: str
     wrt_shape: tuple
-    kind: str            # "vector" (numerator-layout Jacobian) or "matrix" (arranged like X)
+    kind: str            # what f is differentiated by: a "vector", a "matrix" or a "scalar"
     result: object
     result_text: Formula
     result_sympy: str
-    shape: tuple
-    layout: str
+    shape: tuple         # of the result as printed, in its layout
+    layout: str          # "numerator" or "denominator"
     steps: tuple
     checks: tuple
     wrt_space: Formula = Formula()
     wrt_symbol: Formula = Formula()
     notes: tuple = ()    # keys of remarks the templates word, e.g. "relu-at-zero"
+    function_shape: tuple = ("1", "1")
 
     @property
     def verified(self) -> bool:
         return all(c.passed for c in self.checks)
 
 
-def solve_matrix(text: str, wrt: str, shapes: dict) -> MatrixSolution:
-    """Differentiate ``text`` with respect to ``wrt`` by the index method, checked."""
-    expr = parse_matrix(text, shapes)
-    if wrt not in shapes and wrt is not None:
-        x = Var(wrt, ("1", "1"))
-    else:
-        x = Var(wrt, shapes[wrt])
-    if not depends(expr, x):
-        raise InputError(f"{text!r} does not contain {wrt}")
-    if x.shape == ("1", "1"):
-        raise InputError(f"give {wrt} a shape (--shape {wrt}=n): the index method differentiates "
-                         "by a vector or a matrix")
+def in_layout(derivative, computed_in: str, layout: str):
+    """The derivative arranged in ``layout``.  The two layouts are transposes of each other
+    (numerator: ∂y/∂x is m×n for y ∈ ℝᵐ and x ∈ ℝⁿ, ∂f/∂X has the shape of Xᵀ;
+    denominator: n×m, ∂f/∂X arranged like X), so a derivative computed in the other layout
+    is transposed, the transpose pushed down to the names."""
+    if layout == computed_in:
+        return derivative
+    return simplify(push_transpose(T(derivative)))
+
+
+def _derivative(expr, x: Var, text: str) -> tuple:
+    """(kind, derivative, the layout it comes in): by a vector x, or a vector function by a
+    scalar, the Jacobian in numerator layout; a scalar by a matrix X, the gradient arranged
+    like X (denominator layout)."""
     of_shape = shape(expr)
+    if x.shape == ("1", "1") and of_shape[0] == "1":
+        raise InputError(f"give {x.name} a shape (--shape {x.name}=n): the index method "
+                         "differentiates by a vector or a matrix, or a vector by a scalar")
     if x.shape[1] == "1":
         if of_shape[1] != "1":
             raise _unsupported(expr, x)
-        kind = "vector"
-        result = collect_scalars(simplify(jacobian(expr, x)))
-        out_shape = (of_shape[0], x.shape[0])
+        kind = "scalar" if x.shape == ("1", "1") else "vector"
+        return kind, collect_scalars(simplify(jacobian(expr, x))), "numerator"
+    if of_shape != ("1", "1"):
+        raise InputError(f"{text} is {'×'.join(of_shape)}: the derivative by the matrix "
+                         f"{x.name} is done for scalar functions")
+    return "matrix", collect_scalars(simplify(gradient_matrix(expr, x))), "denominator"
+
+
+def _result_shape(kind: str, of_shape: tuple, x: Var, layout: str) -> tuple:
+    """The shape of ∂f/∂x: numerator layout m×n for f ∈ ℝᵐ, x ∈ ℝⁿ (n×m, the shape of Xᵀ,
+    for a matrix X ∈ ℝᵐˣⁿ); denominator layout the transpose."""
+    numerator = (x.shape[1], x.shape[0]) if kind == "matrix" else (of_shape[0], x.shape[0])
+    return numerator if layout == "numerator" else numerator[::-1]
+
+
+def _entry_position(kind: str, has_row: bool, layout: str) -> tuple:
+    """Where ∂fᵢ/∂xⱼ (∂f/∂Xᵢⱼ for a matrix X) stands in the derivative, as (row, column):
+    numerator layout puts the entries of f down the rows and those of x across, and ∂f/∂Xᵢⱼ
+    at (j, i); denominator layout the other way round."""
+    if kind == "matrix":
+        position = ("j", "i")
     else:
-        if of_shape != ("1", "1"):
-            raise InputError(f"{text} is {'×'.join(of_shape)}: the derivative by the matrix "
-                             f"{wrt} is done for scalar functions")
-        kind = "matrix"
-        result = collect_scalars(simplify(gradient_matrix(expr, x)))
-        out_shape = x.shape
-    # index steps
-    ent = Entries()
+        position = ("i" if has_row else "1", "j" if kind == "vector" else "1")
+    return position if layout == "numerator" else position[::-1]
+
+
+def _component(kind: str, x: Var):
+    """The component the index method differentiates by: xⱼ, Xᵢⱼ or the scalar itself."""
     i, j = sp.symbols("i j", integer=True)
+    if kind == "matrix":
+        return sp.IndexedBase(x.name)[i, j]
     if kind == "vector":
-        row = i if of_shape[0] != "1" else 1
-        comp = sp.IndexedBase(x.name)[j]
-    else:
-        row = 1
-        comp = sp.IndexedBase(x.name)[i, j]
-    entry = ent.entry(expr, row, 1)
+        return sp.IndexedBase(x.name)[j]
+    return sp.Symbol(x.name, real=True)
+
+
+def solve_matrix(text: str, wrt: str, shapes: dict, layout: str = "numerator") -> MatrixSolution:
+    """Differentiate ``text`` with respect to ``wrt`` by the index method, arranged in
+    ``layout`` (numerator or denominator), checked entry by entry in that layout."""
+    if layout not in LAYOUTS:
+        raise InputError(f"--layout {layout}: choose numerator or denominator")
+    expr = parse_matrix(text, shapes)
+    x = Var(wrt, shapes.get(wrt, ("1", "1")))
+    if not depends(expr, x):
+        raise InputError(f"{text!r} does not contain {wrt}")
+    kind, computed, computed_in = _derivative(expr, x, text)
+    result = in_layout(computed, computed_in, layout)
+    of_shape = shape(expr)
+    out_shape = _result_shape(kind, of_shape, x, layout)
+    # index steps
+    has_row = of_shape[0] != "1"
+    comp = _component(kind, x)
+    entry = Entries().entry(expr, sp.Symbol("i", integer=True) if has_row else 1, 1)
     derivative = sp.diff(entry, comp)
     counted = []
     collapsed = collapse(derivative, counted)
-    has_row = row != 1
     steps = [
         MatrixStep("entrywise", (Formula((Label("function", (has_row,)),
                                           Label("entry", (expr,)) if has_row else expr,
@@ -510,26 +573,31 @@ def solve_matrix(text: str, wrt: str, shapes: dict) -> MatrixSolution:
         MatrixStep("component", (Formula((Label("partial", (has_row, comp)), derivative)),)),
         MatrixStep("collapse", (Formula((Label("partial", (has_row, comp)), collapsed)),),
                    detail=str(len(counted))),
-        MatrixStep("recognise", (Formula((Label("derivative", (x,)), result)),), detail=kind),
+        MatrixStep("recognise", (
+            Formula((Label("arranged", (x,) + _entry_position(kind, has_row, layout)),
+                     collapsed)),
+            Formula((Label("derivative", (x,)), result))), detail=kind),
         MatrixStep("shape", (Formula((Label("shape", out_shape),)),), detail=kind),
     ]
+    if not counted and collapsed == derivative:     # no delta: the collapse would change nothing
+        del steps[2]
 
     checks = []
     for sizes in size_choices(dimensions(expr, x, result)):
         try:
-            passed, detail = check_result(expr, x, result, sizes)
-            checks.append(MatrixCheck(passed, detail))
-            checks.append(_check_collapsed(expr, x, collapsed, derivative, sizes, kind,
-                                           row != 1, comp))
+            passed, detail = check_result(expr, x, result, sizes, layout)
+            checks.append(MatrixCheck(passed, detail, sizes_text(sizes)))
+            checks.append(_check_collapsed(expr, x, collapsed, sizes, kind, has_row))
         except (sp.ShapeError, ValueError, TypeError, KeyError, IndexError) as error:
-            checks.append(MatrixCheck(False, f"the check could not be made at {sizes}: {error}"))
+            checks.append(MatrixCheck(False, f"the check could not be made at {sizes}: {error}",
+                                      sizes_text(sizes)))
     return MatrixSolution(
         input=text, expression=Formula((expr,)), wrt=x.name,
         wrt_shape=x.shape, kind=kind, result=result, result_text=Formula((result,)),
-        result_sympy=to_sympy_syntax(result), shape=out_shape, layout=LAYOUT,
+        result_sympy=to_sympy_syntax(result), shape=out_shape, layout=layout,
         steps=tuple(steps), checks=tuple(checks),
         wrt_space=Formula((Label("space", x.shape),)), wrt_symbol=Formula((x,)),
-        notes=_notes(expr))
+        notes=_notes(expr), function_shape=of_shape)
 
 
 def _contains(e, test) -> bool:
@@ -557,46 +625,49 @@ def _notes(expr) -> tuple:
     return tuple(notes)
 
 
-def _check_collapsed(expr, x, collapsed, derivative, sizes, kind, has_row, comp) -> MatrixCheck:
+def _components(f, xm, kind: str, has_row: bool):
+    """Every derivative of an entry of f by a component of x, with the values of the free
+    indices i, j of the index formula it stands for: (fixed, ∂fᵣ/∂xₐ)."""
+    i, j = sp.symbols("i j", integer=True)
+    for r in range(f.rows):
+        for a in range(xm.rows):
+            for b in range(xm.cols):
+                if kind == "matrix":
+                    fixed = {i: a + 1, j: b + 1}
+                else:
+                    fixed = {j: a + 1} if kind == "vector" else {}
+                    if has_row:
+                        fixed[i] = r + 1
+                yield fixed, sp.diff(f[r, 0], xm[a, b])
+
+
+def _check_collapsed(expr, x, collapsed, sizes, kind, has_row) -> MatrixCheck:
     """The collapsed index formula, at concrete sizes and every (i, j), against SymPy."""
     names = {}
     f = instantiate(expr, sizes, names)
     xm = instantiate(x, sizes, names)
-    i, j = sp.symbols("i j", integer=True)
-    rows = f.rows
-    for r in range(rows):
-        for c in range(xm.rows if kind == "vector" else xm.rows):
-            cols = range(1) if kind == "vector" else range(xm.cols)
-            for cc in cols:
-                if kind == "vector":
-                    fixed = {j: c + 1}
-                    if has_row:
-                        fixed[i] = r + 1
-                    want = sp.diff(f[r, 0], xm[c, 0])
-                else:
-                    fixed = {i: c + 1, j: cc + 1}
-                    want = sp.diff(f[0, 0], xm[c, cc])
-                got = concrete_index(collapsed, sizes, names, fixed)
-                if not vanishes(got - want):
-                    return MatrixCheck(False, f"the collapsed entry formula differs at {fixed} "
-                                              f"({sizes})")
-    return MatrixCheck(True, "the collapsed entry formula, every entry at " +
-                       ", ".join(f"{k}={v}" for k, v in sizes.items()))
+    for fixed, want in _components(f, xm, kind, has_row):
+        got = concrete_index(collapsed, sizes, names, fixed)
+        if not vanishes(got - want):
+            return MatrixCheck(False, f"the collapsed entry formula differs at {fixed} "
+                                      f"({sizes})", sizes_text(sizes))
+    at = sizes_text(sizes)
+    return MatrixCheck(True, "the collapsed entry formula, every entry at " + at, at)
 
 # ---------------------------------------------------------------- output
 
 
 def to_json(solution: MatrixSolution) -> dict:
+    """The matrix derivative as JSON data (the common fields: ``derive.json_fields``)."""
     return {
-        "input": solution.input,
+        **common_fields(solution.input, solution.result_sympy, verified=solution.verified,
+                        checks=solution.checks),
         "kind": "matrix",
         "wrt": solution.wrt,
-        "result": solution.result_sympy,
         "result_text": solution.result_text.text,
         "result_latex": solution.result_text.latex,
         "layout": solution.layout,
         "shape": list(solution.shape),
-        "verified": solution.verified,
         "notes": list(solution.notes),
         "checks": [{"passed": c.passed, "detail": c.detail} for c in solution.checks],
         "steps": [{"kind": s.kind, "text": [f.text for f in s.formulas],
@@ -611,10 +682,11 @@ class MatrixDocument:
     solution: MatrixSolution
 
 
-def matrix_document(text: str, wrt, shapes, *, fmt: str = "text", standalone: bool = False,
-                    templates: Optional[str] = None) -> MatrixDocument:
+def matrix_document(text: str, wrt, shapes, *, layout: Optional[str] = None, fmt: str = "text",
+                    standalone: bool = False, templates: Optional[str] = None) -> MatrixDocument:
     """The rendered derivation for the command line.  ``shapes`` are the ``--shape`` specs;
-    ``wrt`` a name (or a one-element sequence of names)."""
+    ``wrt`` a name (or a one-element sequence of names); ``layout`` numerator (the default)
+    or denominator."""
     from .render import render_document
 
     if isinstance(wrt, (list, tuple)):
@@ -627,9 +699,9 @@ def matrix_document(text: str, wrt, shapes, *, fmt: str = "text", standalone: bo
         raise InputError(f"--format {fmt} does not go with --shape (text, markdown, latex, json)")
     if standalone and fmt != "latex":
         raise InputError("--standalone goes with --format latex")
-    solution = solve_matrix(text, wrt, parse_shapes(shapes))
+    solution = solve_matrix(text, wrt, parse_shapes(shapes), layout or "numerator")
     if fmt == "json":
-        out = json.dumps(to_json(solution), ensure_ascii=False, indent=2) + "\n"
+        out = json_document(to_json(solution))
     else:
         out = render_document("matrix.j2", fmt, standalone, templates, solution=solution)
     return MatrixDocument(out, solution.verified, solution)

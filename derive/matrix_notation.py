@@ -312,6 +312,7 @@ class Label:
     * ``entry`` (expression): the i-th entry of an expression, (aᵀx)ᵢ;
     * ``partial`` (has_row, component): ∂f/∂xⱼ, ∂fᵢ/∂Xᵢⱼ;
     * ``derivative`` (x): the derivative by the vector or matrix x, df/dx;
+    * ``arranged`` (x, row, col): one entry of that derivative, (df/dX)ⱼᵢ;
     * ``shape`` (rows, cols): m×n;  ``space`` (rows, cols): ℝⁿ, ℝᵐˣⁿ.
     """
 
@@ -363,6 +364,10 @@ def _label(label: Label, latex: bool) -> str:
     if kind == "derivative":
         return (r"\frac{\partial f}{\partial " + to_latex(args[0]) + "}" if latex
                 else f"df/d{args[0].name}")
+    if kind == "arranged":
+        whole = _label(Label("derivative", args[:1]), latex)
+        return (r"\left(" + whole + r"\right)_{" + ",".join(args[1:]) + "}" if latex
+                else f"({whole})" + "".join(args[1:]).translate(SUBSCRIPT))
     if kind == "shape":
         return f"{args[0]}\\times {args[1]}" if latex else f"{args[0]}×{args[1]}"
     if kind == "space":
@@ -371,7 +376,9 @@ def _label(label: Label, latex: bool) -> str:
 
 
 def _space(rows, cols, latex) -> str:
-    """ℝⁿ or ℝᵐˣⁿ (ℝ^(…) where a dimension has no superscript letter)."""
+    """ℝ, ℝⁿ or ℝᵐˣⁿ (ℝ^(…) where a dimension has no superscript letter)."""
+    if (rows, cols) == ("1", "1"):
+        return r"\mathbb{R}" if latex else "ℝ"
     text = rows if cols == "1" else f"{rows}×{cols}"
     if latex:
         return r"\mathbb{R}^{" + text.replace("×", r"\times ") + "}"

@@ -25,12 +25,11 @@ from typing import Optional, Sequence
 
 import sympy as sp
 
-from .engine import (DEFAULT_SIMPLIFY_BUDGET, evaluate_at, expand_definitions, function_name,
-                     solve)
+from .engine import evaluate_at, expand_definitions, function_name, solve
 from .simplify import shortest_form, teacher_notation
 from .numeric import values_kept
 from .display import Displayed, checked_word, shortened
-from .steps import Check, Solution
+from .steps import Check, PointValue, Solution
 from .verify import equivalent
 
 KINDS = ("gradient", "jacobian", "hessian", "vector")
@@ -79,6 +78,7 @@ class ArraySolution(Displayed):
     value: Optional[sp.Matrix] = None
     point: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
     definitions: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+    evaluations: tuple[PointValue, ...] = ()    # each entry at ``point``, row by row
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -92,17 +92,23 @@ class ArraySolution(Displayed):
                     yield entry.solution
 
     @property
-    def verified(self) -> bool:
-        parts = [self.gradient] if self.gradient is not None else []
+    def parts(self) -> tuple["ArraySolution", ...]:
+        """The arrays this one is built from: a Hessian's gradient, a chain's two factors."""
+        parts = (self.gradient,) if self.gradient is not None else ()
         if self.chain is not None:
-            parts += [self.chain.outer, self.chain.inner]
+            parts += (self.chain.outer, self.chain.inner)
+        return parts
+
+    @property
+    def verified(self) -> bool:
         return (all(c.passed for c in self.checks) and all(s.verified for s in self.solutions)
-                and all(p.verified for p in parts))
+                and all(p.verified for p in self.parts))
 
     @property
     def failed_checks(self) -> tuple[Check, ...]:
+        """The failed checks of the array, of its entries' solutions and of its parts."""
         failed = [c for c in self.checks if not c.passed]
-        for s in self.solutions:
+        for s in (*self.solutions, *self.parts):
             failed += s.failed_checks
         return tuple(failed)
 
@@ -137,7 +143,7 @@ def gradient_name(function: sp.Symbol, i: int) -> sp.Symbol:
     return sp.Symbol(f"g_{i + 1}")
 
 
-def _entries(functions, names, variables, definitions, style, budget, reserved=frozenset()):
+def _entries(functions, names, variables, definitions, style, reserved=frozenset()):
     """Worked entries ∂fᵢ/∂xⱼ; a repeated (function, variable) pair refers to its first."""
     done: dict[tuple, tuple[int, int]] = {}
     rows = []
@@ -151,9 +157,8 @@ def _entries(functions, names, variables, definitions, style, budget, reserved=f
                 earlier = rows[ref[0]][ref[1]] if ref[0] < len(rows) else row[ref[1]]
                 row.append(Entry(i, j, name, wrt, earlier.result, same_as=ref, reason="repeat"))
                 continue
-            solution = solve(f, x, style=style, definitions=definitions, simplify_budget=budget,
-                             name=name, partial=len(variables) > 1 or None,
-                             reserved=reserved)
+            solution = solve(f, x, style=style, definitions=definitions, name=name,
+                             partial=len(variables) > 1 or None, reserved=reserved)
             done[key] = (i, j)
             row.append(Entry(i, j, name, wrt, solution.result, solution=solution))
         rows.append(tuple(row))
@@ -174,16 +179,38 @@ def _check_matrix(kind: str, result: sp.Matrix, expected: sp.Matrix, functions) 
     return Check(kind, "derivative", True, "entrywise")
 
 
-def _value(result: sp.Matrix, point) -> Optional[sp.Matrix]:
+def _value(kind, result: sp.Matrix, point, functions, names, variables, gradient=None) -> dict:
+    """The array at the point, entry by entry (``evaluate_at``): ``evaluations``, and
+    ``value``, the matrix of values when every entry has one."""
     if not point:
-        return None
-    return result.applyfunc(lambda e: evaluate_at(e, point))
+        return {}
+    partial = len(variables) > 1
+    evaluations = tuple(
+        evaluate_at(_entry_orders(kind, i, j, result, functions, variables, gradient), point,
+                    names[0] if kind in ("gradient", "hessian") else names[i], partial)
+        for i in range(result.rows) for j in range(result.cols))
+    if any(e.value is None for e in evaluations):
+        return dict(evaluations=evaluations)
+    return dict(evaluations=evaluations,
+                value=sp.Matrix(result.rows, result.cols, [e.value for e in evaluations]))
+
+
+def _entry_orders(kind, i, j, result, functions, variables, gradient):
+    """What entry (i, j) differentiates, by which variable, and its formula, order by order
+    (a Hessian's entry differentiates the gradient's i-th entry)."""
+    if kind == "hessian":
+        g = gradient.result[i]
+        return [(functions[0], variables[i], g, ()), (g, variables[j], result[i, j], ())]
+    if kind == "gradient":
+        return [(functions[0], variables[i], result[i, j], ())]
+    if kind == "vector":
+        return [(functions[i], variables[0], result[i, j], ())]
+    return [(functions[i], variables[j], result[i, j], ())]
 
 
 @values_kept()  # the checks of one solution share their values at each point
 def array_derivative(kind: str, functions: Sequence[sp.Expr], variables: Sequence[sp.Symbol], *,
                      text: str = "", definitions=(), point=None, style: str = "method",
-                     simplify_budget: float | None = DEFAULT_SIMPLIFY_BUDGET,
                      names: Optional[Sequence[sp.Symbol]] = None,
                      reserved: frozenset = frozenset()) -> ArraySolution:
     """The worked gradient, Jacobian, Hessian, or derivative of a vector of functions.
@@ -195,12 +222,10 @@ def array_derivative(kind: str, functions: Sequence[sp.Expr], variables: Sequenc
     names = tuple(names) if names else component_names(in_x)
     points = tuple((point or {}).items())
     if kind == "hessian":
-        return _hessian(text, functions, in_x, names, variables, definitions, point, style,
-                        simplify_budget)
+        return _hessian(text, functions, in_x, names, variables, definitions, point, style)
     if kind == "jacobian" and definitions and _is_vector_chain(functions, definitions):
-        return _vector_chain(text, functions, in_x, names, variables, definitions, point, style,
-                             simplify_budget)
-    entries = _entries(functions, names, variables, definitions, style, simplify_budget, reserved)
+        return _vector_chain(text, functions, in_x, names, variables, definitions, point, style)
+    entries = _entries(functions, names, variables, definitions, style, reserved)
     result = _matrix(entries)
     expected = sp.Matrix([f.doit() for f in in_x]).jacobian(sp.Matrix(variables))
     if kind in ("gradient", "vector"):
@@ -208,14 +233,15 @@ def array_derivative(kind: str, functions: Sequence[sp.Expr], variables: Sequenc
         expected = expected.reshape(len(expected), 1)
     check = _check_matrix(kind, result, expected, in_x)
     return ArraySolution(kind, text, in_x, names, variables, entries, result, (check,),
-                         value=_value(result, point), point=points,
+                         point=points,
+                         **_value(kind, result, point, in_x, names, variables),
                          definitions=tuple(definitions))
 
 
-def _hessian(text, functions, in_x, names, variables, definitions, point, style, budget):
+def _hessian(text, functions, in_x, names, variables, definitions, point, style):
     """H = the Jacobian of the gradient; Hⱼᵢ for j > i refers to Hᵢⱼ (symmetry)."""
     gradient = array_derivative("gradient", functions, variables, definitions=definitions,
-                                style=style, simplify_budget=budget, text=text)
+                                style=style, text=text)
     rows = []
     for i, g in enumerate(gradient.result):
         name = gradient_name(names[0], i)
@@ -227,15 +253,15 @@ def _hessian(text, functions, in_x, names, variables, definitions, point, style,
                 row.append(Entry(i, j, name, wrt, mirror.result, same_as=(j, i),
                                  reason="symmetry"))
                 continue
-            solution = solve(g, x, style=style, simplify_budget=budget, name=name,
-                             partial=True)
+            solution = solve(g, x, style=style, name=name, partial=True)
             row.append(Entry(i, j, name, wrt, solution.result, solution=solution))
         rows.append(tuple(row))
     entries = tuple(rows)
     result = _matrix(entries)
     check = _check_matrix("hessian", result, sp.hessian(in_x[0].doit(), variables), in_x)
     return ArraySolution("hessian", text, in_x, names, variables, entries, result, (check,),
-                         gradient=gradient, value=_value(result, point),
+                         gradient=gradient,
+                         **_value("hessian", result, point, in_x, names, variables, gradient),
                          point=tuple((point or {}).items()), definitions=tuple(definitions))
 
 
@@ -245,22 +271,23 @@ def _is_vector_chain(functions, definitions) -> bool:
     return all(f.free_symbols and f.free_symbols <= names for f in functions)
 
 
-def _vector_chain(text, functions, in_x, names, variables, definitions, point, style, budget):
+def _vector_chain(text, functions, in_x, names, variables, definitions, point, style):
     """∂h/∂x = ∂h/∂g · ∂g/∂x, each factor worked entry by entry, then multiplied."""
     g_names = tuple(n for n, _ in definitions if any(f.has(n) for f in functions))
     g_defs = tuple(d for n, d in definitions if n in g_names)
     reserved = frozenset(str(n) for n, _ in definitions) | {str(n) for n in names}
     outer = array_derivative("jacobian", functions, g_names, style=style, names=names,
-                             simplify_budget=budget, reserved=reserved)
+                             reserved=reserved)
     inner = array_derivative("jacobian", g_defs, variables, style=style, names=g_names,
-                             simplify_budget=budget, reserved=reserved)
+                             reserved=reserved)
     product = outer.result * inner.result
     expanded = expand_definitions(definitions)
     substituted = product.xreplace(expanded)
-    result = substituted.applyfunc(lambda e: teacher_notation(shortest_form(e, budget)[0]))
+    result = substituted.applyfunc(lambda e: teacher_notation(shortest_form(e)))
     expected = sp.Matrix([f.doit() for f in in_x]).jacobian(sp.Matrix(variables))
     checks = (_check_matrix("vector-chain", result, expected, in_x),)
     chain = ChainProduct(outer, inner, product, substituted)
     return ArraySolution("jacobian", text, in_x, names, variables, (), result, checks,
-                         chain=chain, value=_value(result, point),
+                         chain=chain,
+                         **_value("jacobian", result, point, in_x, names, variables),
                          point=tuple((point or {}).items()), definitions=tuple(definitions))

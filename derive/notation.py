@@ -59,7 +59,8 @@ Powers
     ``(ln(x))²``, ``(f(x))²``.
 Functions
     ``ln`` for ``log``; ``log₂(x)``, ``log_b(x)`` for :class:`~derive.functions.LogBase`
-    (``\\log_{2}``); ``|x|`` (``\\left|x\\right|``); ``sgn`` (``\\operatorname{sgn}``); ``eˣ`` for
+    (``\\log_{2}``); ``|x|`` (``\\left\\lvert x \\right\\rvert``, never a bare ``|``, which
+    would end a Markdown table cell); ``sgn`` (``\\operatorname{sgn}``); ``eˣ`` for
     ``exp``; ``cot``, ``sec``, ``csc`` kept.  Inverse trigonometric functions are ``arcsin``,
     ``arccos``, ``arctan``, ``arccot``, ``arcsec``, ``arccsc``; inverse hyperbolic functions are
     the ISO 80000-2 *area* functions ``arsinh``, ``arcosh``, ``artanh``, ``arcoth``, ``arsech``,
@@ -81,8 +82,8 @@ Other
     ``π``, ``∞``, ``i``; Floats in their shortest form (``0.1``, ``1.5×10⁻⁸``); relations
     ``x ≠ 0`` (``x \\neq 0``), ``≤``, ``≥``; ``And``/``Or`` as ``… and …``.
 
-The LaTeX output needs only amsmath (for ``\\operatorname`` and ``\\text``) and is meant for
-math mode, e.g. inside ``align*``; it carries no ``$`` delimiters.
+The LaTeX output needs only amsmath (for ``\\operatorname``, ``\\text`` and ``\\lvert``) and
+is meant for math mode, e.g. inside ``align*``; it carries no ``$`` delimiters.
 """
 
 from __future__ import annotations
@@ -674,7 +675,7 @@ class _BoardLayout:
         return self._render_call(self._subscripted("log", base), self._print(arg), None)
 
     def _print_Abs(self, expr, exp=None, **kwargs):
-        """|x|, ``\\left|x\\right|``."""
+        """|x|, ``\\left\\lvert x \\right\\rvert``."""
         return self._render_abs(self._print(expr.args[0]))
 
     def _print_Derivative(self, expr, **kwargs):
@@ -865,7 +866,9 @@ class LatexBoardPrinter(_BoardLayout, LatexPrinter):
         return r"%s%s\left(%s\right)" % (name, power, args)
 
     def _render_abs(self, text) -> str:
-        return r"\left|%s\right|" % text
+        r"""\left\lvert x \right\rvert: amsmath's bars, which no Markdown table reads as a
+        cell border (a bare ``|`` ends the cell)."""
+        return r"\left\lvert %s \right\rvert" % text
 
     def _render_primes(self, name, order) -> str:
         """f', f'', f''', f^{(4)}."""
@@ -887,7 +890,8 @@ class LatexBoardPrinter(_BoardLayout, LatexPrinter):
         return r"%s \times 10^{%d}" % (mantissa, power)
 
     def _render_subs(self, inner, where) -> str:
-        return r"\left. %s \right|_{%s}" % (inner, where)
+        r"""\left. f \right\vert_{x = a}: the evaluation bar, spelt without a bare ``|``."""
+        return r"\left. %s \right\vert_{%s}" % (inner, where)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -71,8 +71,9 @@ LaTeX
     commands (``\\sin``, ``\\arcsin``, ``\\sinh``, ``\\ln``, ``\\log_{2}``, ``\\exp`` …),
     ``\\operatorname{…}``, ``\\mathrm{…}``, Greek commands (also ``\\varepsilon``,
     ``\\vartheta``, ``\\varphi``), ``\\cdot``, ``\\times``, ``\\div``, ``\\left( … \\right)``,
-    ``\\left| … \\right|``, ``\\lvert … \\rvert``, ``{…}`` as grouping, and the spacing
-    commands ``\\, \\; \\: \\!`` (ignored).  Square brackets exist only in ``\\sqrt[n]``.
+    ``\\left| … \\right|``, ``\\lvert … \\rvert``, ``\\left\\lvert … \\right\\rvert``, ``{…}``
+    as grouping, and the spacing commands ``\\, \\; \\: \\!`` (ignored).  Square brackets
+    exist only in ``\\sqrt[n]``.
 Bars
     A ``|`` closes the innermost open ``|`` when it follows something that can end an
     operand; otherwise it opens one: ``|x||y|`` is |x|·|y|, ``||x|-1|`` nests.
@@ -130,6 +131,10 @@ class ParseError(InputError):
         shown = "".join(" " if ch.isspace() else ch if ch.isprintable() else "?"
                         for ch in self.text)
         return shown + "\n" + " " * self.column + "^"
+
+    def details(self) -> str:
+        """The text and its caret, indented under the message."""
+        return "\n".join("  " + line for line in self.caret().splitlines())
 
     def __str__(self) -> str:
         return f"column {self.column + 1}: {self.message}"
@@ -404,9 +409,11 @@ class _Normaliser:
             raise _Fault(f"unknown command '{tok.value}'", tok.start_pos)
 
     def _sized_delimiter(self, tok: Token, bar_role: str) -> None:
-        """``\\left(`` is ``(``; ``\\left|`` is an opening bar, ``\\right|`` a closing one."""
+        """``\\left(`` is ``(``; ``\\left|`` or ``\\left\\lvert`` is an opening bar, ``\\right|``
+        or ``\\right\\rvert`` a closing one."""
         nxt = self._peek()
-        if nxt is not None and nxt.type == "BAR":
+        if nxt is not None and (nxt.type == "BAR"
+                                or nxt.type == "CMD" and nxt.value[1:] in _LATEX_BARS):
             self.i += 1
             self.out.append(Token.new_borrow_pos(bar_role, "|", nxt))
         elif nxt is None or nxt.type not in ("_LPAR", "_RPAR", "_LBRACE", "_RBRACE"):

@@ -3,6 +3,9 @@
 The PDF is written whole or not at all (a temporary file beside the target, then a rename).
 When LaTeX fails, the message names the line of the document it stopped at and the LaTeX
 source is kept beside the target (``week3.pdf`` → ``week3.tex``) so the line can be looked at.
+When LaTeX stops because a package is not installed, the message names the package and the
+Debian package that brings it, from a table of the packages the templates load (nothing is
+asked of ``dpkg`` at run time).
 Shell escape is off; ``SOURCE_DATE_EPOCH`` is fixed (unless already set) so that the same
 document gives the same PDF bytes.
 """
@@ -19,17 +22,42 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import DeriveError
+from .files import write_bytes
 
 COMPILE_SECONDS = 300
-INSTALL_HINT = ("install TeX Live, e.g. `sudo apt-get install latexmk texlive-latex-recommended "
-                "texlive-latex-extra` (Debian/Ubuntu) or `brew install --cask mactex` (macOS)")
 JOB = "document"
+
+# The Debian package that brings each LaTeX file the templates (and the pictures) load;
+# tests/test_tex_packages.py checks it against ``dpkg -S`` and against what .ci/run installs.
+DEBIAN_PACKAGES = {
+    "article.cls": "texlive-latex-base",
+    "inputenc.sty": "texlive-latex-base",
+    "fontenc.sty": "texlive-latex-base",
+    "amsmath.sty": "texlive-latex-base",
+    "geometry.sty": "texlive-latex-base",
+    "fancyhdr.sty": "texlive-latex-base",
+    "amssymb.sty": "texlive-base",
+    "lmodern.sty": "lmodern",
+    "tikz.sty": "texlive-pictures",
+    "pgfplots.sty": "texlive-pictures",
+}
+INSTALL_HINT = (f"install TeX Live, e.g. `sudo apt-get install latexmk "
+                f"{' '.join(sorted(set(DEBIAN_PACKAGES.values())))}` (Debian/Ubuntu) "
+                f"or `brew install --cask mactex` (macOS)")
+# What LaTeX calls a file it looks for, by its ending.
+FILE_KINDS = {".sty": "package", ".cls": "class"}
 
 
 class PdfError(DeriveError):
     """No TeX installation, or LaTeX could not compile the document."""
 
     exit_code = 1
+
+
+class MissingTexPackage(PdfError):
+    """LaTeX stopped because a package (or class) the document loads is not installed."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -75,9 +103,7 @@ def compile_pdf(tex: str, target: str | os.PathLike) -> Compiled:
         log_text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
         pdf = Path(work) / f"{JOB}.pdf"
         if done.returncode != 0 or not pdf.exists():
-            kept = _keep_source(tex, target)
-            raise PdfError(f"LaTeX could not compile the document, {first_error(log_text)}; "
-                           f"the LaTeX source is kept in {kept}")
+            raise compile_failure(log_text, _keep_source(tex, target))
         write_bytes(pdf.read_bytes(), target)
     return Compiled(target, pages(log_text))
 
@@ -86,6 +112,37 @@ def pages(log: str) -> Optional[int]:
     """The page count from LaTeX's log: ``Output written on x.pdf (3 pages, …)``."""
     found = re.findall(r"Output written on .*?\((\d+) pages?", log, re.S)
     return int(found[-1]) if found else None
+
+
+def compile_failure(log: str, kept: Path) -> PdfError:
+    """The error for a document LaTeX could not compile: a missing package with the way to
+    install it, else the first error of the log; both say where the source is kept."""
+    missing = missing_file(log)
+    if missing:
+        return MissingTexPackage(f"{install_advice(missing)} (the LaTeX source is kept in "
+                                 f"{kept})")
+    return PdfError(f"LaTeX could not compile the document, {first_error(log)}; "
+                    f"the LaTeX source is kept in {kept}")
+
+
+def missing_file(log: str) -> Optional[str]:
+    """The file LaTeX stopped at as not found (``lmodern.sty`` from
+    ``LaTeX Error: File `lmodern.sty' not found.``), or None."""
+    found = re.search(r"LaTeX Error: File `([^']+)' not found", log)
+    return found.group(1) if found else None
+
+
+def install_advice(name: str) -> str:
+    """One line saying that the LaTeX file ``name`` is not installed and how to install it on
+    Debian or Ubuntu: its package from ``DEBIAN_PACKAGES``, else where to look for it."""
+    kind = FILE_KINDS.get(Path(name).suffix, "file")
+    debian = DEBIAN_PACKAGES.get(name)
+    if debian:
+        how = f"on Debian or Ubuntu: apt install {debian}"
+    else:
+        how = (f"on Debian or Ubuntu many are in texlive-latex-extra "
+               f"(apt install texlive-latex-extra); `apt-file search {name}` names the package")
+    return f"the LaTeX {kind} {name} is not installed; {how}"
 
 
 def first_error(log: str) -> str:
@@ -113,23 +170,3 @@ def _keep_source(tex: str, target: Path) -> Path:
     kept = target.with_suffix(".tex")
     write_bytes(tex.encode("utf-8"), kept)
     return kept
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_bytes(data: bytes, path: str | os.PathLike) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file beside it, then a rename."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())     # as an ordinary new file, not mkstemp's 0600
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

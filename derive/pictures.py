@@ -12,10 +12,10 @@ words from ``templates/<format>/graph.j2`` and ``plot.j2``.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Optional, Union
 
@@ -24,6 +24,7 @@ import jinja2
 from . import notation
 from .drawing import Drawing, drawing
 from .errors import InputError
+from .files import write_bytes
 from .limits import phase
 from .plotting import ZEROS_LISTED, Plot, plot_data, zero_label, zero_text
 from .render import RenderError, environment, render_document
@@ -132,21 +133,13 @@ def write_plot_image(data: Plot, path: str) -> None:
     except ImportError:
         raise InputError("plotting to an image needs matplotlib: pip install derive[plot]") \
             from None
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise OSError(2, "no such directory", str(target.parent))
     with matplotlib.rc_context({"svg.hashsalt": "derive", "font.size": 10}):
         figure = Figure(figsize=(7.0, 4.6), dpi=150)
         _draw_plot(figure.add_subplot(), data)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
-        os.close(fd)
-        try:
-            figure.savefig(tmp, format=suffix[1:], bbox_inches="tight",
-                           metadata={"Date": None} if suffix == ".svg" else {"Software": None})
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        image = io.BytesIO()
+        figure.savefig(image, format=suffix[1:], bbox_inches="tight",
+                       metadata={"Date": None} if suffix == ".svg" else {"Software": None})
+    write_bytes(image.getvalue(), path)
 
 
 FUNCTION_COLOUR, DERIVATIVE_COLOUR = "#1f3f9f", "#b02020"

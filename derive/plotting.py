@@ -34,9 +34,9 @@ import sympy as sp
 from sympy.calculus.util import continuous_domain
 
 from .errors import InputError, VerificationError
-from .limits import phase
+from .limits import phase, within_nodes
 from .notation import to_text
-from .simplify import BudgetExceeded, time_budget
+from .simplify import TRIG, simplify_affordable
 from .steps import Solution
 
 SAMPLES = 240               # evenly spaced samples over the whole range
@@ -45,7 +45,12 @@ REFINE_DEPTH = 6            # halvings where the curve bends
 MAX_SAMPLES = 3000
 JUMP_FRACTION = 0.25        # of the plot height: a difference that must shrink when halved
 MARGIN = 0.08               # of the plot height, above and below the curves
-SYMBOLIC_BUDGET = 1.0       # seconds for each SymPy call (domain, zeros, period)
+SYMBOLIC_NODES = 40         # SymPy's domain, zeros and period searches only within these
+SYMBOLIC_FUNCTIONS = 6      # bounds (``solvable``): their cost is not bounded by time
+SYMBOLIC_PERIODS = 8        # periods of the trig functions across the interval
+SYMBOLIC_DEGREE = 4         # degree of a polynomial in x (beyond: no formula, huge radicals)
+EXACT_DIGITS = 60           # an exact zero's label is checked with this many digits ...
+EXACT_TOLERANCE = 1e-50     # ... and |f′| must be below this there
 DEFAULT_HALF_WIDTH = 5
 INTEREST_LIMIT = 50         # zeros and poles farther out than this don't set the default range
 MAX_ZEROS_SHOWN = 8         # an oscillating function's default range has at most this many
@@ -200,14 +205,52 @@ def read_range(text) -> tuple[sp.Expr, sp.Expr]:
     return a, b
 
 
-def _bounded(call, default):
-    """A SymPy call under a time budget; ``default`` when it runs out or cannot answer."""
-    try:
-        with time_budget(SYMBOLIC_BUDGET):
-            return call()
-    except (BudgetExceeded, NotImplementedError, ValueError, TypeError, AttributeError,
-            RecursionError, ZeroDivisionError):
+def _bounded(call, default, about: sp.Expr, x: sp.Symbol, interval=None):
+    """``call()``, a SymPy call about the expression ``about`` on ``interval`` (a pair, or
+    None for a call that looks at all x), when ``about`` is small enough for it
+    (``solvable``); ``default`` when it is not, or when SymPy cannot answer."""
+    if not solvable(about, x, interval):
         return default
+    try:
+        return call()
+    except (NotImplementedError, ValueError, TypeError, AttributeError, RecursionError,
+            ZeroDivisionError):
+        return default
+
+
+def solvable(e: sp.Expr, x: sp.Symbol, interval=None) -> bool:
+    """Whether SymPy's symbolic domain, zero and period searches may run on ``e`` (on
+    ``interval``): at most ``SYMBOLIC_NODES`` nodes and ``SYMBOLIC_FUNCTIONS`` function
+    applications, what ``simplify_affordable`` asks, trig functions only of a linear
+    argument (sec(x²) has poles ever closer together) with at most ``SYMBOLIC_PERIODS``
+    periods across the interval (None: a call that looks at no interval), and polynomials of degree at most ``SYMBOLIC_DEGREE``:
+    the cost of these searches grows with each far faster than linearly (tan x on
+    [−98, 98] took 15 s).  Beyond them the plot finds zeros and breaks numerically; the
+    choice is the expression's alone, so a function gets the same plot on any machine."""
+    if not within_nodes(e, SYMBOLIC_NODES) or not simplify_affordable(e):
+        return False
+    functions = [a for a in sp.preorder_traversal(e) if isinstance(a, sp.Function)]
+    if len(functions) > SYMBOLIC_FUNCTIONS:
+        return False
+    periods = sp.Integer(0)
+    for f in functions:
+        if type(f) in TRIG:
+            slope = _slope(f.args[0], x)
+            if slope is None:
+                return False
+            periods += abs(slope) / (2 * sp.pi)
+    if interval is not None and periods * (interval[1] - interval[0]) > SYMBOLIC_PERIODS:
+        return False
+    return all(sp.degree(a, x) <= SYMBOLIC_DEGREE for a in sp.preorder_traversal(e)
+               if isinstance(a, (sp.Add, sp.Pow)) and a.is_polynomial(x))
+
+
+def _slope(argument: sp.Expr, x: sp.Symbol) -> Optional[sp.Expr]:
+    """k for an argument k·x + c (numbers k, c), else None."""
+    if not argument.is_polynomial(x) or sp.degree(argument, x) > 1:
+        return None
+    slope = argument.coeff(x) if argument.has(x) else sp.Integer(0)
+    return slope if slope.is_number else None
 
 
 # --- the range ----------------------------------------------------------------------------
@@ -217,12 +260,14 @@ def default_range(f: sp.Expr, derivative: sp.Expr, x: sp.Symbol) -> tuple[sp.Exp
     of f′ and the poles and domain edges within ±50 with room around them (half their
     spread, at least 1; 2 around a single point), or [−5, 5] when there are none, cut to
     where f is defined."""
-    period = _bounded(lambda: sp.periodicity(f, x), None)
+    period = _bounded(lambda: sp.periodicity(f, x), None, f, x)
     if period is not None and period.is_positive and period.is_finite:
         return -period, period
     window = sp.Interval(-INTEREST_LIMIT, INTEREST_LIMIT)
-    points = _finite_points(_bounded(lambda: sp.solveset(derivative, x, window), None))
-    domain = _bounded(lambda: continuous_domain(f, x, window), None)
+    points = _finite_points(_bounded(lambda: sp.solveset(derivative, x, window), None,
+                                     derivative, x, (-INTEREST_LIMIT, INTEREST_LIMIT)))
+    domain = _bounded(lambda: continuous_domain(f, x, window), None, f, x,
+                      (-INTEREST_LIMIT, INTEREST_LIMIT))
     value = numeric(f, x)
     points += [p for p in _boundaries(domain)
                if abs(p) < INTEREST_LIMIT and not _removable(value, p)]
@@ -320,7 +365,8 @@ def _edge(value, outside, inside, fallback):
 
 def _break_points(expr, x, a, b) -> set[float]:
     """Inside (a, b): the ends of the intervals where SymPy finds ``expr`` continuous."""
-    domain = _bounded(lambda: continuous_domain(expr, x, sp.Interval(a, b)), None)
+    domain = _bounded(lambda: continuous_domain(expr, x, sp.Interval(a, b)), None, expr, x,
+                      (a, b))
     lo, hi = float(a), float(b)
     return {p for p in _boundaries(domain) if lo < p < hi}
 
@@ -506,9 +552,11 @@ def _clip(run, low, high):
 def find_zeros(derivative, f, x, a, b, pieces) -> tuple[Zero, ...]:
     """The zeros of ``derivative`` in [a, b] where f is real, each checked numerically:
     SymPy's exact solutions where it finds them, the others from the samples."""
-    if derivative.is_zero or _bounded(lambda: sp.simplify(derivative) == 0, False):
+    if derivative.is_zero or _bounded(lambda: sp.simplify(derivative) == 0, False, derivative,
+                                      x, (a, b)):
         return ()                       # f is constant: no point is special
-    found = _bounded(lambda: sp.solveset(derivative, x, sp.Interval(a, b)), None)
+    found = _bounded(lambda: sp.solveset(derivative, x, sp.Interval(a, b)), None, derivative, x,
+                     (a, b))
     parts = found.args if isinstance(found, sp.Union) else (found,)
     candidates = [p for part in parts if isinstance(part, sp.FiniteSet) for p in part]
     if not isinstance(found, sp.FiniteSet):
@@ -562,24 +610,23 @@ def _label_text(zero: Zero) -> str:
 def _recognised(derivative, x, root: sp.Float) -> sp.Expr:
     """A numeric zero as a simple exact number (−1/2, π/4) when the derivative vanishes
     there exactly, else as it is."""
-    guess = _bounded(lambda: sp.nsimplify(root, [sp.pi], tolerance=1e-20), None)
-    if guess is not None and not isinstance(guess, sp.Float) and len(str(guess)) <= 12:
-        exact_value = _bounded(lambda: sp.simplify(derivative.subs(x, guess)), None)
-        if exact_value == 0:
-            return guess
+    guess = sp.nsimplify(root, [sp.pi], tolerance=1e-20)
+    if not isinstance(guess, sp.Float) and len(str(guess)) <= 12 and \
+            _vanishes(derivative, x, guess, EXACT_DIGITS, EXACT_TOLERANCE):
+        return guess
     return root
 
 
-def _vanishes(derivative, x, point) -> bool:
-    """|f′(point)| below 1e-25 when evaluated with 30 digits (a decimal zero is found to
-    35 digits)."""
+def _vanishes(derivative, x, point, digits=ZERO_DIGITS, tolerance=ZERO_TOLERANCE) -> bool:
+    """|f′(point)| below ``tolerance`` when evaluated with ``digits`` digits (by default
+    1e-25 with 30 digits: a decimal zero is found to 35 digits)."""
     try:
-        v = sp.N(derivative.subs(x, point), ZERO_DIGITS)
+        v = derivative.evalf(digits, subs={x: point})   # no exact power of the point is built
     except (ValueError, TypeError, ZeroDivisionError):
         return False
     if not v.is_number or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return False
-    return abs(v) < ZERO_TOLERANCE
+    return abs(v) < tolerance
 
 
 def _direction(slope, at, width) -> Optional[bool]:

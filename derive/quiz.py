@@ -25,7 +25,6 @@ from .simplify import simplification_steps
 from .steps import Solution
 
 WRONG_OPTIONS = 3
-SIMPLIFY_BUDGET = 2.0
 LETTERS = "ABCDEFGHIJ"
 
 
@@ -176,7 +175,7 @@ def _pick(found: Sequence[_Candidate], count: int, rng: random.Random) -> list[_
 
 def _shown(raw: sp.Expr, judge: Judge) -> sp.Expr:
     """The wrong answer simplified the way the right one is, if the oracle agrees."""
-    _, simplified, _ = simplification_steps(raw, SIMPLIFY_BUDGET)
+    _, simplified = simplification_steps(raw)
     if judge.equivalent(simplified, raw).passed:
         return simplified
     return raw.doit()

@@ -11,6 +11,7 @@ environment has ``StrictUndefined`` (a missing value fails loudly) and the same 
 ``matrix``  a matrix: Unicode brackets in text, ``bmatrix`` in LaTeX
 ``esc``     LaTeX-escaped user text
 ``mdesc``   Markdown-escaped user text (no emphasis, links, HTML or math from a title)
+``cell``    the content of one Markdown table cell, made unable to end its cell or row
 ``frac`` ``times`` ``minus`` ``power``   ``a | frac(b)`` …: a/b, a·b, a − b, aⁿ as written,
             for formulas in templates (nothing is multiplied out)
 ``negative`` ``neg``   whether an expression carries a minus sign, and its negation
@@ -21,7 +22,7 @@ ship with derive, so a teacher can change the wording of any rule or the layout 
 
 from __future__ import annotations
 
-import json
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -32,6 +33,9 @@ import sympy as sp
 
 from . import notation
 from .cache import cache_dir
+from .errors import RenderError
+from .json_fields import common_fields, expression_json, json_document
+from .linebreak import fit_aligns, wrap_text
 from .steps import Solution, Step
 
 FORMATS = ("text", "markdown", "latex", "json")
@@ -48,10 +52,6 @@ def templates_root() -> Path:
     if checkout.is_dir():
         return checkout
     return Path(str(resources.files("derive") / "_data" / "templates"))
-
-
-class RenderError(Exception):
-    """A template is missing or broken."""
 
 
 @lru_cache(maxsize=16)
@@ -86,6 +86,7 @@ def environment(fmt: str, user_dir: Optional[str] = None) -> jinja2.Environment:
         rule=lambda step: rule_words(env, fmt, step),
         esc=latex_escape,
         mdesc=markdown_escape,
+        cell=markdown_cell,
         pad=lambda s, width: str(s) + " " * max(0, width - len(str(s))),
         frac=lambda a, b: sp.Mul(a, sp.Pow(b, -1, evaluate=False), evaluate=False),
         times=lambda a, b: sp.Mul(a, b, evaluate=False),
@@ -134,30 +135,67 @@ def markdown_escape(text: str) -> str:
     return "".join(out)
 
 
+# In a cell: an escaped character (\| included), a math delimiter, a bar, a line break.
+_CELL_TOKEN = re.compile(r"\\.|\$\$?|\||\n", re.DOTALL)
+
+
+def markdown_cell(text: str) -> str:
+    """The content of one Markdown table cell, with nothing in it that ends the cell: inside
+    ``$…$`` a bar is written ``\\vert`` and a double bar (``\\|``) ``\\Vert`` – the same
+    bars for every renderer, which do not agree on an escaped pipe inside math – and a ``|``
+    in the words is escaped ``\\|``; a line break, which would end the row, becomes a space."""
+    math = False
+
+    def safe(found: re.Match) -> str:
+        nonlocal math
+        token = found.group()
+        if token.startswith("$"):
+            math = not math
+            return token
+        if token == "\n":
+            return " "
+        if token in ("|", "\\|"):
+            following = found.string[found.end():found.end() + 1]
+            return _bar_command(token, following) if math else "\\|"
+        return token
+
+    return _CELL_TOKEN.sub(safe, str(text))
+
+
+def _bar_command(bar: str, following: str) -> str:
+    """``\\vert`` for ``|``, ``\\Vert`` for ``\\|``, with a space when a letter follows."""
+    command = r"\Vert" if bar == "\\|" else r"\vert"
+    return command + (" " if following.isascii() and following.isalpha() else "")
+
+
 def latex_escape(text: str) -> str:
     return "".join(LATEX_SPECIALS.get(c, c) for c in str(text))
 
 
 def render(solution: Solution, fmt: str = "text", *, standalone: bool = False,
-           templates: Optional[str] = None) -> str:
-    """The whole solution in one format (``json`` gives the JSON document)."""
+           templates: Optional[str] = None, width: Optional[int] = None) -> str:
+    """The whole solution in one format (``json`` gives the JSON document); text is wrapped
+    at ``width`` columns (see ``render_document``)."""
     if fmt == "json":
-        return json.dumps(to_json(solution, templates), ensure_ascii=False, indent=2)
-    return render_document("solution.j2", fmt, standalone, templates, solution=solution)
+        return json_document(to_json(solution, templates))
+    return render_document("solution.j2", fmt, standalone, templates, line_width=width,
+                           solution=solution)
 
 
 def render_array(array, fmt: str = "text", *, standalone: bool = False,
-                 templates: Optional[str] = None) -> str:
-    """A gradient, Jacobian or Hessian in one format."""
+                 templates: Optional[str] = None, width: Optional[int] = None) -> str:
+    """A gradient, Jacobian or Hessian in one format; text wrapped at ``width`` columns."""
     if fmt == "json":
-        return json.dumps(array_json(array, templates), ensure_ascii=False, indent=2)
-    return render_document("array.j2", fmt, standalone, templates, array=array)
+        return json_document(array_json(array, templates))
+    return render_document("array.j2", fmt, standalone, templates, line_width=width,
+                           array=array)
 
 
-def render_document(name: str, fmt: str, standalone: bool, templates: Optional[str],
-                    **context) -> str:
+def render_document(name: str, fmt: str, standalone: bool, templates: Optional[str], *,
+                    line_width: Optional[int] = None, **context) -> str:
     """``<fmt>/<name>`` rendered with ``context``; with ``standalone`` (LaTeX) wrapped in
-    ``latex/document.j2``."""
+    ``latex/document.j2``.  Long lines are broken (``fit_lines``; text at ``line_width``
+    columns)."""
     if fmt not in MATH_FORMAT:
         raise RenderError(f"unknown format {fmt!r}")
     env = environment(fmt, templates)
@@ -167,7 +205,18 @@ def render_document(name: str, fmt: str, standalone: bool, templates: Optional[s
             body = env.get_template("latex/document.j2").render(body=body, **context)
     except jinja2.TemplateError as error:
         raise RenderError(f"template error: {error}") from error
-    return body.rstrip() + "\n"
+    return fit_lines(body, fmt, line_width).rstrip() + "\n"
+
+
+def fit_lines(body: str, fmt: str, width: Optional[int] = None) -> str:
+    """``body`` with its long lines broken: text wrapped at ``width`` columns (None: the
+    width ``linebreak.text_width`` set, else 100), the rows of LaTeX ``align*``
+    environments fitted to the line."""
+    if fmt == "text":
+        return wrap_text(body, width)
+    if fmt == "latex":
+        return fit_aligns(body)
+    return body
 
 
 def render_step(step: Step, fmt: str, templates: Optional[str] = None) -> str:
@@ -213,31 +262,35 @@ def _intermediates_json(solution: Solution) -> list:
 
 
 def to_json(solution: Solution, templates: Optional[str] = None) -> dict:
-    """The solution as plain JSON data; field names are stable."""
-    data = {
-        "input": solution.input,
+    """The solution as plain JSON data; field names are stable (the common ones are
+    ``derive.json_fields``)."""
+    return {
+        **common_fields(solution.input, solution.result, verified=solution.verified,
+                        checks=solution.checks, point=solution.point, value=solution.value,
+                        reason=value_reason((solution.evaluation,), templates)),
         "expression": str(solution.expression),
         "kind": solution.kind,
         "wrt": [str(v) for v in solution.sequence or (solution.wrt,)],
         "order": solution.order,
         "style": solution.style,
-        "result": str(solution.result),
         "result_latex": notation.to_latex(solution.result),
         "result_text": notation.to_text(solution.result),
-        "verified": solution.verified,
         "checks": [{"rule": c.rule, "claim": c.claim, "passed": c.passed, "method": c.method,
                     **({"detail": c.detail} if c.detail else {})} for c in solution.checks],
         "intermediates": _intermediates_json(solution),
         "steps": [_step_json(s, templates) for s in solution.steps],
         "notes": list(solution.notes),
     }
-    if solution.value is not None:
-        data["value"] = str(solution.value)
-        data["value_latex"] = notation.to_latex(solution.value)
-        data["at"] = {str(k): str(v) for k, v in solution.point}
-        if solution.value.is_number:
-            data["value_numeric"] = float(sp.N(solution.value))
-    return data
+
+
+def value_reason(evaluations, templates: Optional[str] = None) -> Optional[str]:
+    """Why derivatives have no value at the point, one line (``reason`` of
+    ``text/value.j2``; several joined by "; "); None when each has one (or there is no point)."""
+    missing = [e for e in evaluations if e is not None and e.value is None]
+    if not missing:
+        return None
+    module = environment("text", templates).get_template("text/value.j2").module
+    return "; ".join(str(module.reason(e)) for e in missing)
 
 
 def result_equation(solution: Solution) -> str:
@@ -246,24 +299,18 @@ def result_equation(solution: Solution) -> str:
     return f"{lhs} = {notation.to_latex(solution.result)}"
 
 
-def _matrix_json(matrix):
-    if matrix.cols == 1:
-        return [str(e) for e in matrix]
-    return [[str(e) for e in matrix.row(i)] for i in range(matrix.rows)]
-
-
 def array_json(array, templates: Optional[str] = None) -> dict:
     """A gradient/Jacobian/Hessian as JSON: ``result`` is a list (vector) or a list of rows."""
     data = {
-        "input": array.input,
+        **common_fields(array.input, array.result, verified=array.verified,
+                        checks=array.failed_checks, point=array.point, value=array.value,
+                        reason=value_reason(array.evaluations, templates)),
         "kind": array.kind,
         "expression": [str(f) for f in array.functions] if len(array.functions) > 1
         else str(array.functions[0]),
         "wrt": [str(v) for v in array.variables],
         "shape": list(array.shape),
-        "result": _matrix_json(array.result),
         "result_latex": notation.matrix_latex(array.result),
-        "verified": array.verified,
         "intermediates": [{"name": str(n), "definition": str(d), "given": True}
                           for n, d in array.definitions],
         "entries": [
@@ -277,8 +324,5 @@ def array_json(array, templates: Optional[str] = None) -> dict:
     if array.chain is not None:
         data["chain"] = {"outer": array_json(array.chain.outer, templates),
                          "inner": array_json(array.chain.inner, templates),
-                         "product": _matrix_json(array.chain.product)}
-    if array.value is not None:
-        data["value"] = _matrix_json(array.value)
-        data["at"] = {str(k): str(v) for k, v in array.point}
+                         "product": expression_json(array.chain.product)}
     return data

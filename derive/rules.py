@@ -37,6 +37,7 @@ class Rule:
               applies; ``depends(e)`` tells whether ``e`` depends on the variable
     operands  node -> the operands the rule differentiates through (default: ``node.args``)
     condition operands -> where the derivative holds (``None``: wherever f is differentiable)
+    refusal   operands -> why the input is refused when ``condition`` holds nowhere (one line)
     combine   (operands, partials, derivatives) -> the derivative in the form a teacher
               writes it; default Σ ∂f/∂oᵢ · doᵢ/dx
     chain     applying it to an inner function other than the variable is the chain rule
@@ -49,6 +50,7 @@ class Rule:
     when: Optional[Callable[[Expr, Depends], bool]] = None
     operands: Callable[[Expr], tuple[Expr, ...]] = lambda node: node.args
     condition: Optional[Callable[..., Expr]] = None
+    refusal: Optional[Callable[..., str]] = None
     combine: Optional[Callable[..., Expr]] = None
     chain: bool = True
     of_node: bool = False     # ``partials`` takes the node itself, not its operands
@@ -175,15 +177,37 @@ def _general_power_combine(operands, partials, derivatives):
     return f**g * (dg * sp.log(f) + g * df / f)
 
 
+def _positive_base(base, exponent):
+    """A power with a varying exponent is a differentiable real function where its base is
+    positive: bᵉ = e^(e ln b)."""
+    return sp.StrictGreaterThan(base, 0)
+
+
+def _base_never_positive(base, exponent):
+    """Why bᵉ is refused when its base is never positive: 0ᵉ is 0 wherever it is defined
+    (e > 0), so its derivative is 0 there; a negative base to a varying power has a real
+    value only at isolated exponents."""
+    from .notation import to_text
+    power = to_text(sp.Pow(base, exponent, evaluate=False), order="none")
+    exponent = to_text(exponent, order="none")
+    if base.is_zero:
+        return (f"{power} is 0 wherever it is defined (where {exponent} > 0), so its "
+                f"derivative there is 0: write 0 for it (a power with a varying exponent needs "
+                f"a base greater than 0)")
+    return (f"{power} has no real value for most values of {exponent}: it is not a real "
+            f"function (a power with a varying exponent needs a base greater than 0)")
+
+
 register(Rule("power", sp.Pow, _power_partials,
               when=lambda node, dep: not dep(node.exp)))
 register(Rule("exp", sp.Pow, _power_partials,
               when=lambda node, dep: node.base == sp.E and not dep(node.base)))
 register(Rule("exponential", sp.Pow, _power_partials,
-              when=lambda node, dep: not dep(node.base)))
+              when=lambda node, dep: not dep(node.base),
+              condition=_positive_base, refusal=_base_never_positive))
 register(Rule("general-power", sp.Pow, _power_partials, chain=False,
               combine=_general_power_combine,
-              condition=lambda f, g: sp.StrictGreaterThan(f, 0)))
+              condition=_positive_base, refusal=_base_never_positive))
 
 
 # --- the rules every expression may meet -------------------------------------------------

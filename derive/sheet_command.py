@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
+from .files import format_for
 from .limits import MAX_COUNT, MAX_VARIANTS
 
-SUFFIX_FORMATS = {".tex": "latex", ".md": "markdown", ".markdown": "markdown", ".pdf": "pdf"}
-SUFFIXES = {"latex": ".tex", "markdown": ".md", "pdf": ".pdf"}
+SHEET_FORMATS = ("latex", "markdown", "pdf")
 
 SHEET_EXAMPLES = """
 \b
@@ -50,7 +50,7 @@ Examples:
 @click.option("--separate", is_flag=True,
               help="Put the answers and solutions in a file of their own, PATH-key.EXT "
               "(needs -o).")
-@click.option("--format", "fmt", type=click.Choice(["latex", "markdown", "pdf"]),
+@click.option("--format", "fmt", type=click.Choice(SHEET_FORMATS),
               help="Output format (default: from the -o suffix, else latex).")
 @click.option("-o", "--output", metavar="PATH", help="Write to PATH (a PDF needs one).")
 @click.option("--title", default="Derivatives", show_default=True, help="Title of the sheet.")
@@ -84,7 +84,7 @@ def sheet(banks, count, difficulty, topics, seed, variants, answers, solutions, 
     from .banks import load_banks
     from .sheets import difficulty_range, make_sheet
 
-    fmt = _format(fmt, output)
+    fmt = format_for(fmt, output, SHEET_FORMATS, "latex")
     answers = answers or multiple_choice
     if (graph or plot) and not solutions:
         raise click.UsageError("--graph and --plot draw in the worked solutions: add --solutions")
@@ -117,14 +117,6 @@ def sheet(banks, count, difficulty, topics, seed, variants, answers, solutions, 
         documents.append((_key_path(output), key_parts))
     written = [_write(made, fmt, path, parts, templates) for path, parts in documents]
     click.echo(_summary(made, seed, key_parts, written), err=True)
-
-
-def _format(fmt, output) -> str:
-    if fmt:
-        return fmt
-    if output:
-        return SUFFIX_FORMATS.get(Path(output).suffix.lower(), "latex")
-    return "latex"
 
 
 def _key_path(output: str) -> str:

@@ -4,8 +4,10 @@ From the substituted expression:
 
 1. *multiply out*: carry out the arithmetic left written out (1·2x → 2x, v²/v → v);
 2. *simplify*: the shortest of a few standard rewritings (factoring out common terms, trig
-   identities, SymPy's ``simplify``), all under one time budget, keeping only forms that use
-   no function the expression did not have (so eˣ/(1 + eˣ)² does not turn into cosh);
+   identities, SymPy's ``simplify``), each tried only where the expression is small enough
+   for it (counted in nodes and function applications, never in seconds: the form printed
+   depends on the expression alone), keeping only forms that use no function the
+   expression did not have (so eˣ/(1 + eˣ)² does not turn into cosh);
 3. *notation*: the way a teacher writes it — cos u / sin u as cot u, 1/cos u as sec u.
 
 Each rewriting is one ``Step`` claiming ``result == target``; the checker verifies it.
@@ -19,7 +21,7 @@ from itertools import combinations
 import sympy as sp
 
 from .functions import derivatives_as_subs
-from .limits import phase, suits_polynomial_algorithms, time_limit
+from .limits import phase, suits_polynomial_algorithms
 from .notation import to_text
 
 from .steps import Step
@@ -29,15 +31,6 @@ RECIPROCAL = {sp.tan: sp.cot, sp.cot: sp.tan, sp.sin: sp.csc, sp.cos: sp.sec,
               sp.sinh: sp.csch, sp.cosh: sp.sech, sp.tanh: sp.coth, sp.coth: sp.tanh}
 QUOTIENTS = {(sp.cos, sp.sin): sp.cot, (sp.sin, sp.cos): sp.tan,
              (sp.cosh, sp.sinh): sp.coth, (sp.sinh, sp.cosh): sp.tanh}
-
-
-class BudgetExceeded(Exception):
-    """The time budget for simplification ran out."""
-
-
-def time_budget(seconds: float | None):
-    """Raise ``BudgetExceeded`` in the block after ``seconds``."""
-    return time_limit(seconds, BudgetExceeded)
 
 
 def _functions(e):
@@ -69,11 +62,15 @@ def _below_bar(e) -> bool:
 
 SIMPLIFY_MINIMUM = 24  # size above which SymPy's full simplify is tried
 TRIG_MAXIMUM = 300     # beyond this, trig identities cost more than they are worth
-TRIG_BUDGET = 0.5      # seconds for the trig identities, within the whole budget
-
-
-class _TrigBudgetExceeded(Exception):
-    """The trig identities took longer than ``TRIG_BUDGET``."""
+# What SymPy's trigsimp and simplify cost grows with is the functions they look for
+# identities between, far faster than with the size: trigsimp on a sum of 10 sines took
+# 0.2 s, of 20 sines 1 s, of 40 sines 20 s; simplify with 7 hyperbolic functions in a
+# 50-node expression did not finish in 20 s.  They run only within these counts (function
+# applications in the tree, each occurrence counted), and then run to the end.
+TRIG_FUNCTIONS = 12        # sin, cos, tan, cot, sec, csc
+HYPERBOLIC_FUNCTIONS = 2   # sinh, cosh, tanh, coth, sech, csch
+SIMPLIFY_FUNCTIONS = 16    # any function, for SymPy's simplify
+HYPERBOLIC = {sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch}
 
 
 class _Shape:
@@ -89,16 +86,26 @@ class _Shape:
       may find a common factor;
     * ``trig_sums``: a sum where a trig identity can shorten something (see
       ``_trig_identity_possible``) — outside sums, in a single product, the only identity
-      is sin/cos = tan, which ``teacher_notation`` writes anyway.
+      is sin/cos = tan, which ``teacher_notation`` writes anyway;
+    * ``functions``, ``trig``, ``hyperbolic``: how many function applications, trig and
+      hyperbolic ones among them, the tree holds (what identities cost grows with).
     """
 
     def __init__(self, e: sp.Expr):
         self.sums = self.powers = self.fractions = self.trig_sums = False
+        self.functions = self.trig = self.hyperbolic = 0
         self._walk(e)
+
+    @property
+    def identities_affordable(self) -> bool:
+        """Few enough trig and hyperbolic functions for SymPy's identity search."""
+        return self.trig <= TRIG_FUNCTIONS and self.hyperbolic <= HYPERBOLIC_FUNCTIONS
 
     def _walk(self, e):
         if e.is_Atom:
             return
+        if isinstance(e, sp.Function):
+            self._count(type(e))
         if isinstance(e, sp.Add):
             self.sums = True
             if any(_has_denominator(t) or not t.as_coeff_Mul()[0].is_integer for t in e.args):
@@ -109,6 +116,11 @@ class _Shape:
             self._product(e.args)
         for a in e.args:
             self._walk(a)
+
+    def _count(self, function):
+        self.functions += 1
+        self.trig += function in TRIG
+        self.hyperbolic += function in HYPERBOLIC
 
     def _product(self, factors):
         bases, fractional, exponentials = set(), set(), 0
@@ -169,16 +181,28 @@ def _cheap_rewritings(e, shape: _Shape):
         yield sp.factor_terms(together)
 
 
-def shortest_form(e: sp.Expr, budget: float | None) -> tuple[sp.Expr, bool]:
-    """The shortest allowed rewriting of ``e``; the flag says whether the budget ran out.
+def simplify_affordable(e: sp.Expr, shape: "_Shape | None" = None) -> bool:
+    """Whether SymPy's ``simplify`` may run on ``e``: few enough nodes for the polynomial
+    algorithms it calls (``suits_polynomial_algorithms``), and few enough function
+    applications — trig and hyperbolic ones above all — for its identity searches
+    (``SIMPLIFY_FUNCTIONS``, ``TRIG_FUNCTIONS``, ``HYPERBOLIC_FUNCTIONS``).  A function of
+    the expression alone: the same expression gets the same answer on any machine."""
+    shape = shape or _Shape(e)
+    return (shape.identities_affordable and shape.functions <= SIMPLIFY_FUNCTIONS
+            and suits_polynomial_algorithms(e))
+
+
+def shortest_form(e: sp.Expr) -> sp.Expr:
+    """The shortest allowed rewriting of ``e``.
 
     Cheap rewritings first, each only where it can act (see ``_Shape``: factoring out common
     factors, combining powers, one fraction); trig identities when a sum holds something they
-    act on (``_trig_identity_possible``: sin²u + cos²u = 1 however short), but not in a form
-    so long that the search would only run out of time (it gets ``TRIG_BUDGET`` of the
-    budget); SymPy's full
-    ``simplify`` only beyond ``SIMPLIFY_MINIMUM``: most derivatives are short, and the full
-    search costs more than all the worked steps."""
+    act on (``_trig_identity_possible``: sin²u + cos²u = 1 however short), in a form of at
+    most ``TRIG_MAXIMUM`` with few enough trig and hyperbolic functions for the search to
+    end soon (``_Shape.identities_affordable``); SymPy's full ``simplify`` only beyond
+    ``SIMPLIFY_MINIMUM`` (most derivatives are short, and the full search costs more than
+    all the worked steps) and where ``simplify_affordable``.  Every decision is a count on
+    the expression, so the form is the same on an idle or a busy machine."""
     best, best_size = e, _size(e)
 
     def consider(candidate):
@@ -187,24 +211,14 @@ def shortest_form(e: sp.Expr, budget: float | None) -> tuple[sp.Expr, bool]:
         if size < best_size and _allowed(candidate, e):
             best, best_size = candidate, size
 
-    try:
-        with time_budget(budget):
-            shape = _Shape(e)
-            for candidate in _cheap_rewritings(e, shape):
-                consider(candidate)
-            trig_gave_up = False
-            if shape.trig_sums and best_size <= TRIG_MAXIMUM:
-                try:
-                    with time_limit(TRIG_BUDGET, _TrigBudgetExceeded):
-                        consider(sp.trigsimp(best))
-                except _TrigBudgetExceeded:
-                    trig_gave_up = True  # and simplify, which tries the same, would too
-            if (best_size > SIMPLIFY_MINIMUM and not trig_gave_up
-                    and suits_polynomial_algorithms(e)):
-                consider(sp.simplify(e))
-    except BudgetExceeded:
-        return best, True
-    return best, trig_gave_up
+    shape = _Shape(e)
+    for candidate in _cheap_rewritings(e, shape):
+        consider(candidate)
+    if shape.trig_sums and best_size <= TRIG_MAXIMUM and shape.identities_affordable:
+        consider(sp.trigsimp(best))
+    if best_size > SIMPLIFY_MINIMUM and simplify_affordable(e, shape):
+        consider(sp.simplify(e))
+    return best
 
 
 def _rewrite_product(m: sp.Expr) -> sp.Expr:
@@ -299,14 +313,13 @@ def _derivatives_written_alike(e: sp.Expr) -> sp.Expr:
     return derivatives_as_subs(e.replace(lambda s: isinstance(s, sp.Subs), lambda s: s.doit()))
 
 
-def simplification_steps(e: sp.Expr, budget: float | None) -> tuple[tuple[Step, ...], sp.Expr, bool]:
-    """The rewriting steps from ``e`` to its final form, the final form, and whether the
-    simplification gave up on its time budget."""
+def simplification_steps(e: sp.Expr) -> tuple[tuple[Step, ...], sp.Expr]:
+    """The rewriting steps from ``e`` to its final form, and the final form."""
     with phase("simplifying"):
-        return _simplification_steps(e, budget)
+        return _simplification_steps(e)
 
 
-def _simplification_steps(e, budget):
+def _simplification_steps(e):
     steps = []
     current = e
     multiplied = e.doit()
@@ -316,7 +329,7 @@ def _simplification_steps(e, budget):
             or _reads_better_reordered(current)):
         steps.append(Step("multiply-out", current, multiplied))
     current = multiplied
-    shorter, timed_out = shortest_form(current, budget)
+    shorter = shortest_form(current)
     if shorter != current:
         steps.append(Step("simplify", current, shorter))
         current = shorter
@@ -324,4 +337,4 @@ def _simplification_steps(e, budget):
     if written != current:
         steps.append(Step("notation", current, written))
         current = written
-    return tuple(steps), current, timed_out
+    return tuple(steps), current

@@ -124,6 +124,42 @@ class Checked:
         return tuple(c for c in self.checks if not c.passed)
 
 
+@dataclass(frozen=True)
+class PointValue:
+    """A derivative at a point: its exact value, or why it has none there.
+
+    name, sequence, partial   the derivative: of the function ``name`` by the variables of
+                              ``sequence`` in order (∂ notation when ``partial``)
+    point       the point, as (variable, value) pairs
+    value       the exact value; None when the derivative does not exist at the point
+    limit       the formula has no value at the point itself and ``value`` is its limit there
+                (then the derivative, the function being continuous there)
+    order       with no value: the first derivative in ``sequence`` that has none (1 for f′)
+    reason      with no value: "corner" (the one-sided slopes ``left`` and ``right`` differ),
+                "unbounded" (the formula grows without bound there) or "undefined"
+    formula     the formula of that derivative (of the last one when there is a value)
+    of          what that derivative differentiates: the function, or the previous derivative
+    """
+
+    name: sp.Symbol
+    sequence: tuple[sp.Symbol, ...]
+    partial: bool
+    point: tuple[tuple[sp.Symbol, sp.Expr], ...]
+    formula: sp.Expr
+    value: Optional[sp.Expr] = None
+    limit: bool = False
+    order: int = 0
+    reason: str = ""
+    of: Optional[sp.Expr] = None
+    left: Optional[sp.Expr] = None
+    right: Optional[sp.Expr] = None
+
+    @property
+    def wrt(self) -> sp.Symbol:
+        """The variable of the derivative that has no value (of the last one otherwise)."""
+        return self.sequence[(self.order or len(self.sequence)) - 1]
+
+
 @dataclass(frozen=True, repr=False)
 class Solution(Checked, Displayed):
     """A worked derivative: the input, the steps, the answer and its checks."""
@@ -145,6 +181,7 @@ class Solution(Checked, Displayed):
     partial: bool = False                 # the function has several variables: ∂ notation
     definitions: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()  # intermediates the user named
     inputs: tuple[sp.Symbol, ...] = ()    # the function's variables, alphabetical
+    evaluation: Optional[PointValue] = None  # the derivative at ``point``, or why it has none
 
     @property
     def kind(self) -> str:

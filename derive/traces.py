@@ -33,7 +33,6 @@ variable set free, and the Jacobian (or gradient) against SymPy's.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Optional
@@ -45,6 +44,7 @@ from sympy.printing.conventions import split_super_sub
 from .api import default_variables, read_expression, read_point, read_variables, read_vector
 from .errors import InputError
 from .graph import OUTPUT_NAMES, _first_free, _intermediate_names
+from .json_fields import common_fields, json_document
 from .limits import phase
 from .local import derivative_step
 from .notation import name_text, to_latex, to_text
@@ -767,7 +767,7 @@ def render_trace(trace_: Trace, fmt: str = "text", *, standalone: bool = False,
     """The trace in one format: text, markdown, latex (``standalone``: a whole document) or
     json."""
     if fmt == "json":
-        return json.dumps(trace_json(trace_), ensure_ascii=False, indent=2) + "\n"
+        return json_document(trace_json(trace_))
     return render_document("trace.j2", fmt, standalone, templates, trace=trace_,
                            width=text_width)
 
@@ -799,6 +799,18 @@ def _expr_fields(prefix: str, expr: Optional[sp.Expr]) -> dict:
     return {prefix: to_text(expr, order="none"), f"{prefix}_latex": to_latex(expr, order="none")}
 
 
+def derivative_values(trace_: Trace):
+    """The derivatives the trace gives, at its point: one value, a column (one output and
+    several inputs, or the outputs' derivatives by one seeded input), or the Jacobian's
+    rows (several outputs, every input)."""
+    values = [value for _, _, value in trace_.derivatives]
+    if len(values) == 1:
+        return values[0]
+    if trace_.jacobian is not None and trace_.jacobian.rows > 1:
+        return trace_.jacobian
+    return sp.Matrix(values)
+
+
 def trace_json(trace_: Trace) -> dict:
     """The trace as JSON data.  Rows: ``{"var", "definition", "value"}`` for the primal trace,
     with ``"tangent"`` (forward, one list of rows per pass) or ``"adjoint"`` (reverse: the
@@ -825,8 +837,10 @@ def trace_json(trace_: Trace) -> dict:
                   **_number_fields("value", a.value, a.numeric)} for a in p.lines]
         passes.append({"seed": str(p.output), "rows": rows, "adjoint_lines": sweep,
                        "gradient": {str(g.symbol): str(g.value) for g in p.gradient}})
+    derivative = derivative_values(trace_)
     data = {
-        "input": trace_.input,
+        **common_fields(trace_.input, derivative, verified=trace_.verified,
+                        checks=trace_.checks, point=trace_.point, value=derivative),
         "mode": trace_.mode,
         "names": trace_.names,
         "inputs": [str(x) for x in trace_.inputs],
@@ -836,12 +850,9 @@ def trace_json(trace_: Trace) -> dict:
         "passes": passes,
         "derivatives": [{"output": str(y), "input": str(x), "value": str(v)}
                         for y, x, v in trace_.derivatives],
-        "verified": trace_.verified,
         "checks": [{"rule": c.rule, "passed": c.passed, "method": c.method,
                     **({"detail": c.detail} if c.detail else {})} for c in trace_.checks],
     }
-    if trace_.point:
-        data["at"] = {str(k): str(v) for k, v in trace_.point}
     if trace_.jacobian is not None:
         data["jacobian"] = [[str(trace_.jacobian[i, j]) for j in range(trace_.jacobian.cols)]
                             for i in range(trace_.jacobian.rows)]

@@ -34,3 +34,105 @@ def test_output_is_identical_across_hash_seeds():
     assert first
     assert _run(1) == first
     assert _run(12345) == first
+
+
+# --- output depends on the input and options only, not on the machine's load --------------
+
+import time
+from contextlib import contextmanager
+
+import pytest
+import sympy as sp
+
+import derive.simplify as simplify_module
+from derive import differentiate
+from derive.errors import TimeLimitExceeded
+from derive.limits import time_limit
+from derive.simplify import shortest_form, simplify_affordable
+
+BUSY_LOOP = "while True: pass"
+HEAVY_SHEET = ["trigonometric", "chain-rule", "--count", "16", "--variants", "2",
+               "--solutions", "--seed", "3"]
+LARGE_SHEET = ["--count", "100", "--solutions", "--seed", "3"]
+
+
+@contextmanager
+def busy_processors(count=2):
+    """Other processes keeping the processors busy for the duration of the block."""
+    loops = [subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for loop in loops:
+            loop.kill()
+            loop.wait()
+
+
+def _sheet(tmp_path, options, jobs):
+    target = tmp_path / f"sheet-{jobs}-{time.monotonic_ns()}.tex"
+    done = subprocess.run([sys.executable, "-m", "derive", "sheet", *options, "-j", str(jobs),
+                           "-o", str(target)], capture_output=True, cwd=ROOT, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr.decode()
+    return target.read_bytes()
+
+
+def test_a_sheet_with_heavy_trig_problems_is_the_same_with_any_jobs_and_load(tmp_path):
+    """sec(x) tan(5x), sin²(x³) cos x and the like: their simplification must not depend
+    on how fast the machine happens to be."""
+    first = _sheet(tmp_path, HEAVY_SHEET, 1)
+    assert b"\\sec\\left(x\\right) \\tan\\left(5 x\\right)" in first
+    assert _sheet(tmp_path, HEAVY_SHEET, 2) == first
+    assert _sheet(tmp_path, HEAVY_SHEET, 4) == first
+    with busy_processors():
+        assert _sheet(tmp_path, HEAVY_SHEET, 2) == first
+        assert _sheet(tmp_path, HEAVY_SHEET, 1) == first
+
+
+def test_a_large_sheet_is_the_same_serial_and_in_parallel_on_a_busy_machine(tmp_path):
+    first = _sheet(tmp_path, LARGE_SHEET, 1)
+    with busy_processors():
+        assert _sheet(tmp_path, LARGE_SHEET, 2) == first
+
+
+def _slowed(function, seconds):
+    def slow(*args, **kwargs):
+        time.sleep(seconds)
+        return function(*args, **kwargs)
+    return slow
+
+
+@pytest.mark.parametrize("text", ["sec(x) tan(4x)", "sin(x)^2 cos(x)^3",
+                                  "(t^2 sin(t) + 3)/(t^2 cos(t) + 2)"])
+def test_a_slow_machine_gets_the_same_solution(monkeypatch, text):
+    """SymPy's identity searches made slower (as on a busy machine): the same solution,
+    only later."""
+    wrt = "t" if "t" in text.replace("tan", "") else "x"
+    expected = differentiate(text, wrt).render("text")
+    for name in ("trigsimp", "simplify"):
+        monkeypatch.setattr(simplify_module.sp, name, _slowed(getattr(sp, name), 0.7))
+    assert differentiate(text, wrt).render("text") == expected
+
+
+def test_a_wall_clock_limit_stops_the_simplification_instead_of_changing_it():
+    x = sp.Symbol("x", real=True)
+    e = 4 * sp.sec(x) * sp.sec(4 * x) ** 2 + sp.tan(4 * x) * sp.sec(x) * sp.tan(x)
+    simplified = shortest_form(e)
+    assert simplified != e
+    returned = []
+    with pytest.raises(TimeLimitExceeded):
+        with time_limit(0.001, lambda: TimeLimitExceeded("too slow")):
+            returned.append(shortest_form(e))
+    assert returned == []      # no other form came back
+    assert shortest_form(e) == simplified
+
+
+def test_the_simplification_gate_is_decided_by_the_expression():
+    """Counts, not seconds: a sum of twenty sines is left to the cheap rewritings, a short
+    trig product gets SymPy's simplify; the same answer every time it is asked."""
+    x = sp.Symbol("x", real=True)
+    many = sp.Add(*(k * sp.cos(k * x) for k in range(1, 21)))
+    few = 4 * sp.sec(x) * sp.sec(4 * x) ** 2 + sp.tan(4 * x) * sp.sec(x) * sp.tan(x)
+    hyperbolic = sp.sinh(sp.atan(sp.cosh(x))) + sp.cosh(sp.cosh(3)) / sp.coth(2 - x ** -2)
+    assert [simplify_affordable(e) for e in (many, few, hyperbolic) * 3] == [False, True, False] * 3
+    assert shortest_form(many) == shortest_form(many)

@@ -53,7 +53,8 @@ def _ex_linear():
 
 def _ex_trace():
     A, X = mat("A", 3, 3), mat("X", 3, 3)
-    return {"A": A, "X": X}, sp.Matrix([[(A * X).trace()]]), X, A.T
+    # tr(AX) = Σ AₖₗXₗₖ, ∂/∂Xᵢⱼ = Aⱼᵢ, placed at (j, i) in numerator layout: A itself
+    return {"A": A, "X": X}, sp.Matrix([[(A * X).trace()]]), X, A
 
 
 def _ex_neuron():
@@ -130,7 +131,8 @@ def _ex_half_squared_error():
 
 def _ex_log_det():
     X = mat("X", 3, 3)
-    return {"X": X}, sp.Matrix([[sp.log(X.det())]]), X, X.inv().T
+    # ∂ ln det X/∂Xᵢⱼ = (X⁻¹)ⱼᵢ, placed at (j, i) in numerator layout: X⁻¹
+    return {"X": X}, sp.Matrix([[sp.log(X.det())]]), X, X.inv()
 
 
 CROSS_ENTROPY = "−(y ln(sigmoid(w^T x + b)) + (1 − y) ln(1 − sigmoid(w^T x + b)))"
@@ -141,7 +143,7 @@ EXAMPLES = [
     ("||B x - y||^2", "x", ["B=m,n", "x=n", "y=m"], "2*(B*x - y).T*B", "2(Bx − y)ᵀB",
      ("1", "n"), _ex_norm),
     ("W x + b", "x", ["W=m,n", "x=n", "b=m"], "W", "W", ("m", "n"), _ex_linear),
-    ("tr(A X)", "X", ["A=n,n", "X=n,n"], "A.T", "Aᵀ", ("n", "n"), _ex_trace),
+    ("tr(A X)", "X", ["A=n,n", "X=n,n"], "A", "A", ("n", "n"), _ex_trace),
     ("sigmoid(w^T x + b)", "w", ["w=n", "x=n"],
      "sigmoid(w.T*x + b)*(1 - sigmoid(w.T*x + b))*x.T", "σ(wᵀx + b)(1 − σ(wᵀx + b))xᵀ",
      ("1", "n"), _ex_neuron),
@@ -162,16 +164,19 @@ EXAMPLES = [
      "diag(softmax(z)) − softmax(z)softmax(z)ᵀ", ("n", "n"), _ex_softmax),
     ("1/2 ||X w - y||^2", "w", ["X=m,n", "w=n", "y=m"], "(X*w - y).T*X", "(Xw − y)ᵀX",
      ("1", "n"), _ex_half_squared_error),
-    ("log(det(X))", "X", ["X=n,n"], "Inverse(X).T", "X⁻ᵀ", ("n", "n"), _ex_log_det),
+    ("log(det(X))", "X", ["X=n,n"], "Inverse(X)", "X⁻¹", ("n", "n"), _ex_log_det),
 ]
 
 
-def _entrywise(f, x):
-    """The derivative by hand-rolled entries: numerator layout for a vector, like X for a
-    matrix."""
+def _entrywise(f, x, layout="numerator"):
+    """The derivative by hand-rolled entries.  Numerator layout: ∂fᵢ/∂xⱼ at (i, j), so m×n
+    for f ∈ ℝᵐ, x ∈ ℝⁿ; ∂f/∂Xᵢⱼ at (j, i) for a matrix X, the shape of Xᵀ.  Denominator
+    layout: ∂fᵢ/∂xⱼ at (j, i), n×m; ∂f/∂Xᵢⱼ at (i, j), arranged like X."""
     if x.cols == 1:
-        return sp.Matrix(f.rows, x.rows, lambda i, j: sp.diff(f[i, 0], x[j, 0]))
-    return x.applyfunc(lambda s: sp.diff(f[0, 0], s))
+        numerator = sp.Matrix(f.rows, x.rows, lambda i, j: sp.diff(f[i, 0], x[j, 0]))
+    else:
+        numerator = sp.Matrix(x.cols, x.rows, lambda j, i: sp.diff(f[0, 0], x[i, j]))
+    return numerator if layout == "numerator" else numerator.T
 
 
 @pytest.mark.parametrize("text,wrt,shapes,sympy_form,printed,shape,example", EXAMPLES)
@@ -219,9 +224,9 @@ def test_trace_collapses_two_deltas_to_the_transposed_entry():
     ("x^T A y", "y", ["x=n", "A=n,m", "y=m"], "x.T*A"),
     ("x^T A y", "x", ["x=n", "A=n,m", "y=m"], "y.T*A.T"),
     ("3 x - A x", "x", ["x=n", "A=n,n"], "3*Identity(n) - A"),
-    ("a^T X b", "X", ["a=m", "X=m,n", "b=n"], "a*b.T"),
-    ("tr(X^T X)", "X", ["X=n,n"], "2*X"),
-    ("tr(A X B)", "X", ["A=p,n", "X=n,m", "B=m,p"], "A.T*B.T"),
+    ("a^T X b", "X", ["a=m", "X=m,n", "b=n"], "b*a.T"),   # ∂/∂Xᵢⱼ = aᵢbⱼ, at (j, i)
+    ("tr(X^T X)", "X", ["X=n,n"], "2*X.T"),                # ∂/∂Xᵢⱼ = 2Xᵢⱼ, at (j, i)
+    ("tr(A X B)", "X", ["A=p,n", "X=n,m", "B=m,p"], "B*A"),  # ∂/∂Xᵢⱼ = (BA)ⱼᵢ
     ("exp(x)", "x", ["x=n"], "diag(exp(x))"),
     ("x ⊙ y", "y", ["x=n", "y=n"], "diag(x)"),
     ("x .* x", "x", ["x=n"], "2*diag(x)"),
@@ -231,7 +236,7 @@ def test_trace_collapses_two_deltas_to_the_transposed_entry():
     ("x^T A x / 2", "x", ["x=n", "A=n,n"], "Rational(1, 2)*x.T*(A + A.T)"),
     ("softmax(W x)", "x", ["W=m,n", "x=n"],
      "(diag(softmax(W*x)) - softmax(W*x)*softmax(W*x).T)*W"),
-    ("det(X)", "X", ["X=n,n"], "Determinant(X)*Inverse(X).T"),
+    ("det(X)", "X", ["X=n,n"], "Determinant(X)*Inverse(X)"),
     ("sum(x)", "x", ["x=n"], "ones.T"),
 ])
 def test_more_identities(text, wrt, shapes, expected):
@@ -302,26 +307,32 @@ def test_output_is_deterministic(capsys):
 
 
 
+def _compiles(tmp_path, name, args):
+    """``derive ARGS`` as a standalone LaTeX document, compiled by pdflatex."""
+    assert run(args + ["--format", "latex", "--standalone", "-o",
+                       str(tmp_path / f"{name}.tex")]) == 0
+    done = subprocess.run([pdflatex_path(), "-interaction=nonstopmode", "-halt-on-error",
+                           f"{name}.tex"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, f"{args}:\n{done.stdout[-2000:]}"
+    assert (tmp_path / f"{name}.pdf").exists()
+
+
+def _shape_args(text, wrt, shapes):
+    return [text, "--wrt", wrt] + [word for s in shapes for word in ("--shape", s)]
+
+
 def test_latex_compiles(tmp_path, capsys):
-    pdflatex = pdflatex_path()
     for k, (text, wrt, shapes, *_rest) in enumerate(EXAMPLES):
-        args = [text, "--wrt", wrt, "--format", "latex", "--standalone",
-                "-o", str(tmp_path / f"m{k}.tex")]
-        for s in shapes:
-            args += ["--shape", s]
-        assert run(args) == 0
-        done = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error",
-                               f"m{k}.tex"], cwd=tmp_path, capture_output=True, text=True,
-                              timeout=120)
-        assert done.returncode == 0, f"{text}:\n{done.stdout[-2000:]}"
-        assert (tmp_path / f"m{k}.pdf").exists()
+        _compiles(tmp_path, f"m{k}", _shape_args(text, wrt, shapes))
 
 
 def test_relu_states_its_convention_at_zero(capsys):
     assert run(["relu(x)", "--wrt", "x", "--shape", "x=n"]) == 0
     out = capsys.readouterr().out
     assert "Result: df/dx = diag(1[x > 0])   (n×n)" in out
-    assert "no derivative at t = 0" in out and "subgradient 0" in out
+    words = " ".join(out.split())       # the words, wherever the long lines are broken
+    assert "no derivative at t = 0" in words and "subgradient 0" in words
     assert run(["max(0, w·x + b)", "--wrt", "w", "--shape", "w=n", "--shape", "x=n",
                 "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -341,7 +352,9 @@ def test_hadamard_steps_show_one_delta_per_entry():
     steps = solve_matrix("x .* y", "x", parse_shapes(["x=n", "y=n"])).steps
     assert steps[0].formulas[0].text == "fᵢ = (x ⊙ y)ᵢ = xᵢyᵢ"
     assert steps[1].formulas[0].text == "∂fᵢ/∂xⱼ = yᵢδᵢⱼ"
-    assert steps[3].formulas[0].text == "df/dx = diag(y)"
+    # no sum carries the delta: nothing to collapse, so no step that repeats the line above
+    assert [s.kind for s in steps] == ["entrywise", "component", "recognise", "shape"]
+    assert [f.text for f in steps[2].formulas] == ["(df/dx)ᵢⱼ = yᵢδᵢⱼ", "df/dx = diag(y)"]
 
 
 def test_softmax_steps_collapse_to_the_jacobian_entries():
@@ -370,7 +383,7 @@ def test_log_det_by_cofactors(capsys):
         ["entry by entry at n=3", "entry by entry at n=2"]
     assert run(["log(det(X))", "--wrt", "X", "--shape", "X=n,n"]) == 0
     out = capsys.readouterr().out
-    assert "Result: df/dX = X⁻ᵀ   (n×n)" in out and "det X > 0" in out
+    assert "Result: df/dX = X⁻¹   (n×n)" in out and "det X > 0" in out
 
 
 @pytest.mark.parametrize("args,words", [
@@ -389,15 +402,16 @@ def test_bad_input_of_the_new_operations(args, words, capsys):
 
 def _ex_trace_inverse():
     X, A = mat("X", 2, 2), mat("A", 2, 2)
-    # d tr(X⁻¹A) = −tr(X⁻¹ dX X⁻¹A), so the gradient is −(X⁻¹AX⁻¹)ᵀ
+    # d tr(X⁻¹A) = −tr(X⁻¹ dX X⁻¹A) = −tr(X⁻¹AX⁻¹ dX): ∂/∂Xᵢⱼ = −(X⁻¹AX⁻¹)ⱼᵢ, and in
+    # numerator layout that stands at (j, i): −X⁻¹AX⁻¹
     Xi = X.inv()
-    return {"X": X, "A": A}, sp.Matrix([[(Xi * A).trace()]]), X, -(Xi * A * Xi).T
+    return {"X": X, "A": A}, sp.Matrix([[(Xi * A).trace()]]), X, -(Xi * A * Xi)
 
 
 def test_trace_of_inverse_times_a():
     solution = solve_matrix("tr(X^-1 A)", "X", parse_shapes(["A=n,n", "X=n,n"]))
-    assert solution.result_sympy == "-Inverse(X).T*A.T*Inverse(X).T"
-    assert solution.result_text.text == "−X⁻ᵀAᵀX⁻ᵀ"
+    assert solution.result_sympy == "-Inverse(X)*A*Inverse(X)"
+    assert solution.result_text.text == "−X⁻¹AX⁻¹"
     assert solution.verified
     assert solution.notes == ("inverse-entries",)
     names, f, X, by_hand = _ex_trace_inverse()
@@ -409,20 +423,184 @@ def test_trace_of_inverse_times_a():
 
 
 def test_trace_of_a_product_transposes_in_reverse_order():
-    # tr(ABX) = Σ (AB)ⱼᵢXᵢⱼ, so the gradient is (AB)ᵀ = BᵀAᵀ
-    solution = solve_matrix("tr(A B X)", "X", parse_shapes(["A=n,n", "B=n,n", "X=n,n"]))
+    # tr(ABX) = Σ (AB)ⱼᵢXᵢⱼ: arranged like X that is (AB)ᵀ = BᵀAᵀ, in numerator layout AB
+    shapes = parse_shapes(["A=n,n", "B=n,n", "X=n,n"])
+    solution = solve_matrix("tr(A B X)", "X", shapes, "denominator")
     assert solution.result_sympy == "B.T*A.T"
+    assert solution.verified
+    solution = solve_matrix("tr(A B X)", "X", shapes)
+    assert solution.result_sympy == "A*B"
     assert solution.verified
 
 
 def test_latex_of_the_notes_compiles(tmp_path):
-    pdflatex = pdflatex_path()
     for k, args in enumerate([["tr(X^-1 A)", "--wrt", "X", "--shape", "A=n,n", "--shape", "X=n,n"],
                               ["relu(W x + b)", "--wrt", "x", "--shape", "W=m,n", "--shape",
                                "x=n", "--shape", "b=m"]]):
-        assert run(args + ["--format", "latex", "--standalone", "-o",
-                           str(tmp_path / f"n{k}.tex")]) == 0
-        done = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error",
-                               f"n{k}.tex"], cwd=tmp_path, capture_output=True, text=True,
-                              timeout=120)
-        assert done.returncode == 0, done.stdout[-2000:]
+        _compiles(tmp_path, f"n{k}", args)
+
+
+# ---------------------------------------------------------------- layouts
+# (expression, wrt, shapes, hand-derived result in numerator layout, its shape, in
+# denominator layout, its shape, and the same function at n = 3, m = 2 with both results).
+# Numerator layout: ∂fᵢ/∂xⱼ at (i, j), ∂f/∂Xᵢⱼ at (j, i); denominator layout: the transpose.
+
+
+def _pair_trace():
+    A, X = mat("A", 3, 2), mat("X", 2, 3)
+    # tr(AX) = Σₖₗ AₖₗXₗₖ: ∂/∂Xᵢⱼ = Aⱼᵢ, so A (3×2, the shape of Xᵀ) or Aᵀ (2×3, like X)
+    return {"A": A, "X": X}, sp.Matrix([[(A * X).trace()]]), X, A, A.T
+
+
+def _pair_log_det():
+    X = mat("X", 3, 3)
+    # ∂ ln det X/∂Xᵢⱼ = Cᵢⱼ/det X = (X⁻¹)ⱼᵢ: X⁻¹ at (j, i), or X⁻ᵀ at (i, j)
+    return {"X": X}, sp.Matrix([[sp.log(X.det())]]), X, X.inv(), X.inv().T
+
+
+def _pair_quadratic():
+    x, A = vec("x", 3), mat("A", 3, 3)
+    # ∂(Σₖₗ xₖAₖₗxₗ)/∂xⱼ = Σₗ Aⱼₗxₗ + Σₖ xₖAₖⱼ: the row xᵀ(A + Aᵀ) or the column (A + Aᵀ)x
+    return {"x": x, "A": A}, x.T * A * x, x, x.T * (A + A.T), (A + A.T) * x
+
+
+def _pair_linear():
+    A, x = mat("A", 2, 3), vec("x", 3)
+    # ∂(Σₖ Aᵢₖxₖ)/∂xⱼ = Aᵢⱼ: A (2×3, rows = outputs) or Aᵀ (3×2)
+    return {"A": A, "x": x}, A * x, x, A, A.T
+
+
+def _pair_by_scalar():
+    a, t = vec("a", 3), sp.Symbol("t", real=True)
+    # ∂(aᵢt)/∂t = aᵢ: the column a (like f) or the row aᵀ
+    return {"a": a, "t": sp.Matrix([[t]])}, a * t, sp.Matrix([[t]]), a, a.T
+
+
+LAYOUT_PAIRS = [
+    ("tr(A X)", "X", ["A=n,m", "X=m,n"], "A", ("n", "m"), "Aᵀ", ("m", "n"), _pair_trace),
+    ("log(det(X))", "X", ["X=n,n"], "X⁻¹", ("n", "n"), "X⁻ᵀ", ("n", "n"), _pair_log_det),
+    ("x^T A x", "x", ["x=n", "A=n,n"], "xᵀ(A + Aᵀ)", ("1", "n"), "(A + Aᵀ)x", ("n", "1"),
+     _pair_quadratic),
+    ("A x", "x", ["A=m,n", "x=n"], "A", ("m", "n"), "Aᵀ", ("n", "m"), _pair_linear),
+    ("a t", "t", ["a=n"], "a", ("n", "1"), "aᵀ", ("1", "n"), _pair_by_scalar),
+]
+
+
+@pytest.mark.parametrize("text,wrt,shapes,numerator,num_shape,denominator,den_shape,example",
+                         LAYOUT_PAIRS)
+def test_each_layout_prints_its_own_arrangement(text, wrt, shapes, numerator, num_shape,
+                                                denominator, den_shape, example):
+    names, f, x, by_hand_numerator, by_hand_denominator = example()
+    for layout, printed, size, by_hand in (("numerator", numerator, num_shape,
+                                            by_hand_numerator),
+                                           ("denominator", denominator, den_shape,
+                                            by_hand_denominator)):
+        # the hand-derived matrix is the layout's arrangement of the entry derivatives
+        assert sp.simplify(by_hand - _entrywise(f, x, layout)) == sp.zeros(*by_hand.shape)
+        solution = solve_matrix(text, wrt, parse_shapes(shapes), layout)
+        assert (solution.result_text.text, solution.shape, solution.layout) == \
+            (printed, size, layout)
+        assert solution.verified
+        got = instantiate(solution.result, {"n": 3, "m": 2}, dict(names))
+        assert got.shape == by_hand.shape
+        assert sp.simplify(got - by_hand) == sp.zeros(*by_hand.shape)
+
+
+def test_the_check_compares_each_entry_where_the_layout_puts_it(monkeypatch, capsys):
+    # a derivative left in the arrangement it was computed in (like X) while numerator
+    # layout is asked for: right entries in the wrong places must fail the check
+    monkeypatch.setattr(matrices, "in_layout", lambda derivative, computed_in, layout:
+                        derivative)
+    solution = solve_matrix("tr(A X)", "X", parse_shapes(["A=n,n", "X=n,n"]), "numerator")
+    assert solution.result_text.text == "Aᵀ"
+    assert not solution.verified
+    assert run(["tr(A X)", "--wrt", "X", "--shape", "A=3,3", "--shape", "X=3,3"]) == 3
+    assert "NOT VERIFIED" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("layout,result,result_text", [
+    ("numerator", "A", "A"), ("denominator", "A.T", "Aᵀ")])
+def test_json_layout_and_shape_describe_the_printed_result(layout, result, result_text,
+                                                           capsys):
+    assert run(["tr(A X)", "--shape", "A=3,3", "--shape", "X=3,3", "--wrt", "X",
+                "--layout", layout, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["layout"], data["result"], data["result_text"]) == (layout, result, result_text)
+    assert data["shape"] == ["3", "3"] and data["verified"] is True
+    assert run(["x^T A x", "--shape", "x=n", "--shape", "A=n,n", "--wrt", "x",
+                "--layout", layout, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["layout"] == layout
+    assert data["shape"] == (["1", "n"] if layout == "numerator" else ["n", "1"])
+
+
+def test_json_layout_defaults_to_numerator(capsys):
+    assert run(["log(det(X))", "--shape", "X=3,3", "--wrt", "X", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["layout"], data["result"]) == ("numerator", "Inverse(X)")
+
+
+@pytest.mark.parametrize("args,layout,words", [
+    (["tr(A X)", "--wrt", "X", "--shape", "A=n,m", "--shape", "X=m,n"], "numerator",
+     ["has the shape of Xᵀ (n×m)", "∂f/∂Xᵢⱼ stands at row j, column i",
+      "Result: df/dX = A (n×m)"]),
+    (["tr(A X)", "--wrt", "X", "--shape", "A=n,m", "--shape", "X=m,n"], "denominator",
+     ["is arranged like X (m×n)", "∂f/∂Xᵢⱼ stands at row i, column j",
+      "Result: df/dX = Aᵀ (m×n)"]),
+    (["x^T A x", "--wrt", "x", "--shape", "x=n", "--shape", "A=n,n"], "numerator",
+     ["is a row vector (1×n), the transpose of the gradient", "(df/dx)₁ⱼ ="]),
+    (["x^T A x", "--wrt", "x", "--shape", "x=n", "--shape", "A=n,n"], "denominator",
+     ["is a column vector (n×1) arranged like x, the gradient", "(df/dx)ⱼ₁ ="]),
+    (["A x", "--wrt", "x", "--shape", "A=m,n", "--shape", "x=n"], "numerator",
+     ["the m×n Jacobian, one row per entry of f", "(df/dx)ᵢⱼ = Aᵢⱼ"]),
+    (["A x", "--wrt", "x", "--shape", "A=m,n", "--shape", "x=n"], "denominator",
+     ["is n×m, the transpose of the Jacobian, one row per entry of x", "(df/dx)ⱼᵢ = Aᵢⱼ"]),
+])
+def test_the_solution_states_its_layout_in_words(args, layout, words, capsys):
+    assert run(args + ["--layout", layout]) == 0
+    out = " ".join(capsys.readouterr().out.split())     # the words, whatever the line breaks
+    assert f"Layout: {layout} layout:" in out
+    for phrase in words:
+        assert phrase in out
+    assert f"each in its place in {layout} layout" in out
+
+
+def test_a_check_at_declared_sizes_says_so(capsys):
+    solution = solve_matrix("tr(A X)", "X", parse_shapes(["A=3,3", "X=3,3"]))
+    assert [c.sizes for c in solution.checks] == ["", ""]   # the result, the collapsed formula
+    assert run(["tr(A X)", "--wrt", "X", "--shape", "A=3,3", "--shape", "X=3,3"]) == 0
+    assert "layout (the declared sizes)" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("option", [
+    ["--order", "2"], ["-n", "2"], ["--at", "x=1"], ["--gradient"], ["--jacobian"],
+    ["--hessian"], ["--style", "compact"], ["--style", "method"], ["--mode", "reverse"],
+    ["--where", "u=x"], ["--vars", "x"], ["--seed-input", "x"], ["--names", "letters"],
+    ["--graph"], ["--plot"], ["--range", "0,1"], ["--plot-file", "p.png"],
+])
+def test_options_that_do_not_apply_to_shape_are_refused(option, capsys):
+    assert run(["a^T x", "--wrt", "x", "--shape", "a=n", "--shape", "x=n"] + option) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    flag = {"-n": "--order"}.get(option[0], option[0])
+    assert captured.err == f"derive: error: {flag} does not go with --shape\n"
+
+
+def test_layout_without_shape_is_refused(capsys):
+    assert run(["x^2", "--layout", "denominator"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and "--layout goes with --shape" in captured.err
+
+
+def test_a_vector_by_a_scalar_has_no_delta_to_collapse():
+    steps = solve_matrix("a t", "t", parse_shapes(["a=n"])).steps
+    assert [s.kind for s in steps] == ["entrywise", "component", "recognise", "shape"]
+    assert steps[1].formulas[0].text == "∂fᵢ/∂t = aᵢ"
+    with pytest.raises(matrices.InputError, match="give t a shape"):
+        solve_matrix("a^T x t", "t", parse_shapes(["a=n", "x=n"]))
+
+
+def test_latex_of_both_layouts_compiles(tmp_path):
+    for k, (text, wrt, shapes, *_rest) in enumerate(LAYOUT_PAIRS):
+        _compiles(tmp_path, f"d{k}", _shape_args(text, wrt, shapes) + ["--layout", "denominator"])

@@ -159,3 +159,14 @@ def test_bad_multivariable_input_is_one_line_exit_2(capsys, args, message):
     err = capsys.readouterr().err
     assert code == 2, err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args", [
+    ["|x| + y", "--gradient", "--vars", "x,y"],
+    ["[3x^2 y, 2x + |y|]", "--jacobian"],
+    ["|x| y", "--hessian", "--vars", "x,y"],
+    ["|x| + y", "--wrt", "x"],
+])
+def test_absolute_values_beside_other_variables_are_checked(args, capsys):
+    assert run(args) == 0
+    assert "checked" in capsys.readouterr().out

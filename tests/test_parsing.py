@@ -275,6 +275,7 @@ ACCEPTED = [
     (r"\left( x+1 \right)^2", pw(add(x, 1), 2)),
     (r"\left| x \right|", absolute(x)),
     (r"\lvert x \rvert", absolute(x)),
+    (r"\frac{x}{\left\lvert x - 1 \right\rvert}", div(x, absolute(add(x, -1)))),
     ("x^{2}", pw(x, 2)),
     (r"\pi x", mul(pi, x)),
     (r"\alpha + \beta", add(sym("alpha"), sym("beta"))),

@@ -159,3 +159,12 @@ def test_the_worked_solution_ends_the_way_a_teacher_writes_the_answer(function, 
     lines = [l.strip() for l in differentiate(function).render("text").splitlines() if l.strip()]
     final = lines[-2]                           # the line before "checked: …"
     assert final.split("    (")[0].endswith(last), final
+
+
+def test_a_derivative_free_of_a_variable_is_compared_where_the_function_is_defined():
+    """d(|x| + y)/dx = sign(x) has no y, but is compared on the domain of |x| + y, which has:
+    the points must give y a value too, else no point is ever usable."""
+    x, y = sp.symbols("x y", real=True)
+    verdict = equivalent(x / sp.Abs(x), sp.sign(x), sp.Abs(x) + y)
+    assert verdict.passed and verdict.method == "numeric"
+    assert not equivalent(-x / sp.Abs(x), sp.sign(x), sp.Abs(x) + y).passed
