@@ -31,7 +31,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .display import Displayed, shortened
-from .errors import InputError, VerificationError
+from .errors import InputError, VerificationError, own_errors
 from .json_fields import common_fields, json_document
 from .limits import check_number_sizes, has_large_powers, phase
 from .mistakes import Application, applications, combined, compatible
@@ -155,6 +155,7 @@ def read_answer(text: str) -> sp.Expr:
     return given
 
 
+@own_errors
 def check(expression, answer: str, wrt=None, *, order: int = 1, style: str = "method",
           diagnose: bool = True) -> AnswerCheck:
     """Whether ``answer`` is the derivative of ``expression`` (by ``wrt``, ``order`` times, or

@@ -8,14 +8,13 @@ passed instead of text.
 
 from __future__ import annotations
 
-import functools
 import sys
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
 import sympy as sp
 
 from .engine import STYLES, at_point, in_inputs, is_real_number, solve
-from .errors import DeriveError, InputError
+from .errors import DeriveError, InputError, own_errors
 from .limits import check_number_sizes, phase
 from .multivariable import ArraySolution, array_derivative
 from .numeric import require_in_range
@@ -37,26 +36,6 @@ RECURSION_LIMIT = 20_000
 def _deep_enough():
     if sys.getrecursionlimit() < RECURSION_LIMIT:
         sys.setrecursionlimit(RECURSION_LIMIT)
-
-
-def own_errors(function):
-    """Only derive's own errors (``DeriveError``) leave ``function``: nesting too deep for
-    Python's stack and numbers too large for memory are bad input (``InputError``); anything
-    else is a bug in derive, reported as one (the original error is its cause)."""
-    @functools.wraps(function)
-    def guarded(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except DeriveError:
-            raise
-        except RecursionError:
-            raise InputError("the expression is nested too deeply to work") from None
-        except MemoryError:
-            raise InputError("the expression builds numbers too large for memory") from None
-        except Exception as error:
-            raise DeriveError(f"internal error ({type(error).__name__}: {error}); please "
-                              "report it with the input") from error
-    return guarded
 
 
 @own_errors

@@ -19,7 +19,7 @@ import sympy as sp
 
 from .answers import AnswerCheck, AnswerParseError, check, check_json
 from .display import Displayed, shortened
-from .errors import InputError
+from .errors import InputError, own_errors
 from .json_fields import common_fields, json_document
 from .parsing import ParseError, is_vector, vector_components
 
@@ -60,6 +60,7 @@ class ArrayAnswerCheck(Displayed):
         return f"{WORDS[self.kind]} of {shortened(self.input)}: {verdict}"
 
 
+@own_errors
 def check_array(kind: str, expression, answer: str, variables=None, *,
                 style: str = "method") -> ArrayAnswerCheck:
     """Judge ``answer`` as the ``kind`` ("gradient" or "jacobian") of ``expression`` by

@@ -10,6 +10,8 @@ code the command line gives it (``derive.cli.run`` maps them all in one place).
 
 from __future__ import annotations
 
+import functools
+
 
 class DeriveError(Exception):
     """Base of derive's own errors; ``exit_code`` is what the command line exits with."""
@@ -43,3 +45,23 @@ class RenderError(DeriveError):
     """A template is missing or broken (the shipped ones, or those of ``--templates``)."""
 
     exit_code = 2
+
+
+def own_errors(function):
+    """Only derive's own errors (``DeriveError``) leave ``function``: nesting too deep for
+    Python's stack and numbers too large for memory are bad input (``InputError``); anything
+    else is a bug in derive, reported as one (the original error is its cause)."""
+    @functools.wraps(function)
+    def guarded(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except DeriveError:
+            raise
+        except RecursionError:
+            raise InputError("the expression is nested too deeply to work") from None
+        except MemoryError:
+            raise InputError("the expression builds numbers too large for memory") from None
+        except Exception as error:
+            raise DeriveError(f"internal error ({type(error).__name__}: {error}); please "
+                              "report it with the input") from error
+    return guarded

@@ -42,7 +42,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.conventions import split_super_sub
 
 from .api import default_variables, read_expression, read_point, read_variables, read_vector
-from .errors import InputError
+from .errors import InputError, own_errors
 from .graph import OUTPUT_NAMES, _first_free, _intermediate_names
 from .json_fields import common_fields, json_document
 from .limits import phase
@@ -465,6 +465,7 @@ def _where(point) -> str:
 # ---------------------------------------------------------------------------------------------
 # The trace
 
+@own_errors
 def trace(expression, mode: str = "reverse", *, at=None, seed=None, names: str = "trace",
           variables=None) -> Trace:
     """The evaluation trace of ``expression`` (text such as ``"ln(x1) + x1*x2 - sin(x2)"``,

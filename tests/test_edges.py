@@ -283,3 +283,33 @@ def test_any_failure_leaves_the_api_as_a_derive_error(monkeypatch, failure):
     assert isinstance(raised.value, InputError) == (failure is not KeyError)
     with pytest.raises(DeriveError):
         gradient("x^2 y", "x,y")
+
+
+DEEP = "(" * 5000 + "x" + ")" * 5000
+
+
+@pytest.mark.parametrize("call", [
+    lambda: derive.check(DEEP, "1"),
+    lambda: derive.check("x^2", DEEP),
+    lambda: derive.check(object(), "2x"),
+    lambda: derive.check_array("gradient", DEEP, "[1]"),
+    lambda: derive.check_array("gradient", object(), "[1]"),
+    lambda: derive.trace(DEEP, "reverse", at="x=1"),
+    lambda: derive.trace(object(), "forward"),
+], ids=["check-deep", "answer-deep", "check-object", "array-deep", "array-object",
+        "trace-deep", "trace-object"])
+def test_answer_checks_and_traces_raise_only_derives_own_errors(call):
+    with pytest.raises(derive.DeriveError):
+        call()
+
+
+def test_a_bug_inside_an_answer_check_is_reported_as_derives_internal_error(monkeypatch):
+    import derive.answers
+
+    def broken(text):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(derive.answers, "read_answer", broken)
+    with pytest.raises(derive.DeriveError, match="internal error") as raised:
+        derive.check("x^2", "2x")
+    assert isinstance(raised.value.__cause__, ZeroDivisionError)
