@@ -13,11 +13,13 @@ from .steps import Solution, Step
 
 __version__ = "0.1.0"
 __all__ = ["differentiate", "gradient", "jacobian", "hessian", "trace", "check", "check_array",
+           "matrix",
            "ArraySolution", "Solution", "Step", "DeriveError", "InputError",
            "VerificationError", "TimeLimitExceeded", "__version__"]
 
 # loaded when first used, so that `derive EXPR` does not import them at start-up
 _LAZY = {"trace": ("traces", "trace"), "check": ("answers", "check"),
+         "matrix": ("matrices", "matrix"),
          "check_array": ("array_answers", "check_array")}
 
 

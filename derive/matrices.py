@@ -47,7 +47,8 @@ from typing import Optional
 
 import sympy as sp
 
-from .errors import InputError
+from .display import Displayed, checked_word, shortened
+from .errors import InputError, own_errors
 from .index_method import (Entries, check_result, collapse, concrete_index, dimensions,
                            instantiate, size_choices, sizes_text, vanishes)
 from .json_fields import common_fields, json_document
@@ -465,8 +466,11 @@ class MatrixCheck:
     sizes: str = ""
 
 
-@dataclass(frozen=True)
-class MatrixSolution:
+@dataclass(frozen=True, repr=False)
+class MatrixSolution(Displayed):
+    """A derivative by a vector or a matrix, worked by the index method and checked entry by
+    entry; ``render`` writes it in a format, ``print`` and Jupyter show it as a solution."""
+
     input: str
     expression: Formula
     wrt: str
@@ -487,6 +491,34 @@ class MatrixSolution:
     @property
     def verified(self) -> bool:
         return all(c.passed for c in self.checks)
+
+    def render(self, fmt: str = "text", *, standalone: bool = False,
+               templates: Optional[str] = None, **options) -> str:
+        """The derivation as text, markdown, latex (``standalone``: a whole document) or
+        json."""
+        from .render import render_document
+        if fmt == "json":
+            return json_document(to_json(self))
+        return render_document("matrix.j2", fmt, standalone, templates, solution=self,
+                               **options)
+
+    def summary(self) -> str:
+        """``∂/∂x xᵀAx = xᵀ(A + Aᵀ), 1×n in numerator layout, verified``."""
+        return (f"∂/∂{self.wrt} {shortened(self.expression.text)} = "
+                f"{shortened(self.result_text.text)}, {'×'.join(self.shape)} in "
+                f"{self.layout} layout, {checked_word(self.verified)}")
+
+
+@own_errors
+def matrix(expression: str, wrt: str, shapes, *, layout: str = "numerator") -> MatrixSolution:
+    """The derivative of ``expression`` by the vector or matrix ``wrt``: ``shapes`` declares
+    the vectors and matrices, as a mapping ``{"x": "n", "A": "n,n"}`` or as the command
+    line's specs ``["x=n", "A=n,n"]``; every other name is a scalar."""
+    if not isinstance(expression, str) or not isinstance(wrt, str):
+        raise InputError("give the expression and the variable as text")
+    specs = ([f"{name}={dims}" for name, dims in shapes.items()] if isinstance(shapes, dict)
+             else list(shapes))
+    return solve_matrix(expression, wrt, parse_shapes(specs), layout)
 
 
 def in_layout(derivative, computed_in: str, layout: str):
@@ -687,8 +719,6 @@ def matrix_document(text: str, wrt, shapes, *, layout: Optional[str] = None, fmt
     """The rendered derivation for the command line.  ``shapes`` are the ``--shape`` specs;
     ``wrt`` a name (or a one-element sequence of names); ``layout`` numerator (the default)
     or denominator."""
-    from .render import render_document
-
     if isinstance(wrt, (list, tuple)):
         if len(wrt) != 1:
             raise InputError("with --shape give exactly one --wrt (a vector or a matrix)")
@@ -700,8 +730,5 @@ def matrix_document(text: str, wrt, shapes, *, layout: Optional[str] = None, fmt
     if standalone and fmt != "latex":
         raise InputError("--standalone goes with --format latex")
     solution = solve_matrix(text, wrt, parse_shapes(shapes), layout or "numerator")
-    if fmt == "json":
-        out = json_document(to_json(solution))
-    else:
-        out = render_document("matrix.j2", fmt, standalone, templates, solution=solution)
-    return MatrixDocument(out, solution.verified, solution)
+    return MatrixDocument(solution.render(fmt, standalone=standalone, templates=templates),
+                          solution.verified, solution)

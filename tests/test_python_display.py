@@ -29,6 +29,10 @@ def _results():
         (derive.check("x^2", "2x"), "AnswerCheck", ["right"]),
         (derive.check_array("gradient", "x^2 y", "[2xy, x]"), "ArrayAnswerCheck",
          ["gradient", "1 of 2 entries wrong"]),
+        (derive.matrix("x^T A x", "x", {"x": "n", "A": "n,n"}), "MatrixSolution",
+         ["∂/∂x", "xᵀAx", "xᵀ(A + Aᵀ)", "1×n", "numerator layout", "verified"]),
+        (derive.matrix("tr(A X)", "X", ["A=3,3", "X=3,3"], layout="denominator"),
+         "MatrixSolution", ["tr(AX)", "= Aᵀ", "denominator layout"]),
     ]
 
 
@@ -75,3 +79,15 @@ def test_repr_of_a_solution_that_failed_its_check_says_not_verified():
     failed = Check(rule="answer", claim="derivative", passed=False, method="numeric")
     broken = replace(solution, checks=solution.checks + (failed,))
     assert repr(broken).endswith(", NOT verified>")
+
+
+def test_a_matrix_derivative_from_python_is_the_command_lines():
+    from derive.matrices import matrix_document
+    solution = derive.matrix("x^T A x", "x", {"x": "n", "A": "n,n"})
+    document = matrix_document("x^T A x", "x", ["x=n", "A=n,n"], fmt="markdown")
+    assert solution.render("markdown") == document.text
+
+
+def test_a_bad_shape_from_python_is_derives_own_error():
+    with pytest.raises(derive.InputError, match="--shape"):
+        derive.matrix("x^T x", "x", {"x": "n,m,k"})
