@@ -386,6 +386,66 @@ def fit_aligns(tex: str, line: float = LINE_EM) -> str:
     return ALIGN.sub(lambda m: m.group(1) + fit_rows(m.group(2), line) + m.group(3), tex)
 
 
+PARAGRAPH = re.compile(r"(\{\\leftskip=([\d.]+)em)(.*?)(\\par\})", re.S)
+INLINE = re.compile(r"\$([^$]+)\$")
+
+
+def fit_inline(formula: str, room: float) -> str:
+    """An in-line formula wider than ``room`` ems as a top-aligned ``aligned`` block of rows
+    that fit: cut before its ``=`` signs, then inside a row as ``align*`` rows are cut
+    (``break_rhs``); unchanged when it fits or cannot be cut."""
+    tokens = tokenize(formula)
+    if width(tokens) <= room:
+        return formula
+    chain = split_top(tokens, "=")
+    if len(chain) >= 2 and _text(chain[0]):
+        lhs = _trimmed(chain[0])
+        rhs = tokens[len(chain[0]):]
+        rows = break_rhs(rhs, max(MIN_ROOM_EM, room - width(lhs)))
+        head = _text(lhs) + " "
+    else:
+        rhs = _trimmed(tokens)
+        rows = [_text(row) if k == 0 else "\\quad " + _text(row)
+                for k, row in enumerate(_break_wide(rhs, room))]
+        head = ""
+    if rows == [_text(rhs)]:
+        return formula
+    return (f"\\begin{{aligned}}[t]{head}&{rows[0]} "
+            + " ".join(f"\\\\ &{row}" for row in rows[1:]) + "\\end{aligned}")
+
+
+def fit_paragraphs(tex: str, line: float = LINE_EM) -> str:
+    """Every in-line formula of the indented paragraphs a rule-by-rule (compact) solution is
+    made of (``{\\leftskip=…em … \\par}``) fitted to the room its indentation leaves
+    (``fit_inline``): TeX breaks an in-line formula only at its top-level operators, and a
+    wide fraction has none."""
+    def paragraph(match):
+        room = line - float(match.group(2))
+        text = match.group(3)
+
+        def formula(m):
+            # the words before it on its line ("so", "quotient rule:") and the note after
+            # it (\quad \text{…}) share the line with the formula's widest row
+            start = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.end())
+            beside = (_words_width(text[start:m.start()])
+                      + _words_width(text[m.end():end if end >= 0 else len(text)]))
+            return "$" + fit_inline(m.group(1), max(MIN_ROOM_EM, room - beside)) + "$"
+        return match.group(1) + INLINE.sub(formula, text) + match.group(4)
+    return PARAGRAPH.sub(paragraph, tex)
+
+
+def _words_width(tex: str) -> float:
+    """The estimated width of LaTeX text outside math: its math parts by ``width``, the
+    letters of the rest at half an em each, what a paragraph's set-up commands take none."""
+    tex = re.sub(r"\\(leftskip|rightskip)=[^\\]*|\\noindent|plus 1fil|\\\\", "", tex)
+    parts = tex.split("$")
+    words = "".join(parts[0::2])
+    words = re.sub(r"\\(emph|text|textbf)\{|[{}]", "", words)
+    words = re.sub(r"\\quad", "  ", words)
+    return 0.5 * len(words.strip()) + sum(width(tokenize(m)) for m in parts[1::2])
+
+
 # ------------------------------------------------------------------------------------------
 # Text
 # ------------------------------------------------------------------------------------------

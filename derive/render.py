@@ -35,7 +35,7 @@ from . import notation
 from .cache import cache_dir
 from .errors import RenderError
 from .json_fields import common_fields, expression_json, json_document
-from .linebreak import fit_aligns, wrap_text
+from .linebreak import fit_aligns, fit_paragraphs, wrap_text
 from .steps import Solution, Step
 
 FORMATS = ("text", "markdown", "latex", "json")
@@ -215,7 +215,7 @@ def fit_lines(body: str, fmt: str, width: Optional[int] = None) -> str:
     if fmt == "text":
         return wrap_text(body, width)
     if fmt == "latex":
-        return fit_aligns(body)
+        return fit_aligns(fit_paragraphs(body))
     return body
 
 

@@ -10,13 +10,15 @@ import subprocess
 import pytest
 
 from derive.cli import run
-from derive.linebreak import display_width, fit_aligns, tokenize, width, wrap_line
+from derive.linebreak import (display_width, fit_aligns, fit_paragraphs, tokenize, width,
+                              wrap_line)
 from conftest import load_corpus, pdflatex_path, solved
 
 LONG = ["x^2 sin(x) cos(x) e^x ln(x) tan(x) sqrt(x+1) (x^3+1)^5",
         "sin(x + x^2 + x^3 + x^4 + x^5 + x^6 + x^7 + x^8)",
         "(x^2+1)^3 (x^3-2x)^4 / (x-1)^5"]
 COMPACT = "e^(sin(x)) ln(cos(x)+2) atan(x^2)"
+WIDE_COMPACT = "ln(x^2+1)^3 e^(x^2 sin(x)) / (x^4+x^3+x^2+x+1)^2"   # a fraction wider than a line
 NARROW = 60
 SHORT = "sin(x + x^2 + x^3 + x^4)"    # quick to solve; unwrapped, its widest line has 291 columns
 
@@ -178,7 +180,8 @@ def overfull(log: str, tolerance: float = 1.0) -> list[str]:
     return wide + re.findall(r"Overfull \\vbox.*", log)
 
 
-@pytest.mark.parametrize("text, style", [(f, "method") for f in LONG] + [(COMPACT, "compact")])
+@pytest.mark.parametrize("text, style", [(f, "method") for f in LONG]
+                         + [(COMPACT, "compact"), (WIDE_COMPACT, "compact")])
 def test_a_long_worked_solution_compiles_with_nothing_off_the_page(tmp_path, text, style):
     pdflatex = pdflatex_path()
     source = tmp_path / "solution.tex"
@@ -226,3 +229,18 @@ def test_a_wide_numerator_is_set_on_several_rows():
     assert fitted.count(" \\\\ &\\quad + \\sin") >= 2
     assert re.sub(r"\\begin\{aligned\}|\\end\{aligned\}|\\quad|\\\\|&|\s", "", fitted) == \
         re.sub(r"&|\s", "", tex)
+
+
+def test_a_wide_in_line_formula_of_a_compact_solution_becomes_rows_that_fit():
+    terms = " + ".join(f"\\sin\\left({k} x\\right)" for k in range(2, 30))
+    paragraph = ("{\\leftskip=3.0em\\rightskip=0pt plus 1fil\\noindent "
+                 f"$\\frac{{d}}{{dx}}\\left[y\\right] = {terms}$ \\quad \\text{{sum rule}}\n\\par}}")
+    fitted = fit_paragraphs(paragraph, line=30)
+    block = re.search(r"\\begin\{aligned\}\[t\](.*)\\end\{aligned\}", fitted).group(1)
+    rows = block.split("\\\\")
+    assert len(rows) > 2
+    assert rows[0].startswith("\\frac{d}{dx}\\left[y\\right] &= \\sin")
+    assert all(width(tokenize(r.split("&", 1)[1])) <= 30 - 3.0 for r in rows)
+    assert fitted.endswith("$ \\quad \\text{sum rule}\n\\par}")
+    short = paragraph.replace(terms, "\\sin\\left(2 x\\right)")
+    assert fit_paragraphs(short, line=30) == short
