@@ -26,7 +26,7 @@ from .limits import phase
 from .simplify import simplification_steps, simplify_affordable
 from .numeric import require_in_range, value_at, values_kept
 from .steps import Factor, Intermediate, Leibniz, PointValue, Solution, Step
-from .verify import check_answer, check_steps, require_real_values
+from .verify import check_answer, check_steps, real_everywhere, require_real_values
 
 STYLES = ("method", "compact")
 
@@ -51,8 +51,10 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
         raise ValueError(f"unknown style {style!r}")
     sequence = tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,) * order
     function = in_inputs(expression, definitions)
-    with phase("looking for points where the function is real"):
-        require_real_values(function)
+    searched = real_everywhere(function)  # then only a failed check asks for the search
+    if not searched:
+        with phase("looking for points where the function is real"):
+            require_real_values(function)
     partial = len(function.free_symbols) > 1 if partial is None else partial
     if name is None and definitions:  # the user's graph: the function is its output node
         name = user_graph(expression, definitions, sequence[0]).output.name
@@ -78,6 +80,11 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
     top = blocks[0].substeps if len(sequence) == 1 else tuple(blocks)
     with phase("checking the answer"):
         checks.append(check_answer(function, sequence, current))
+    if searched and not all(c.passed for c in checks):
+        # no usable point for a check: a value too large to compute everywhere (a tower
+        # of exponentials) is refused in one line, not reported as a failed step
+        with phase("looking for points where the function is real"):
+            require_real_values(function)
     with phase("evaluating at the point"):
         evaluation = evaluate_at(orders, point, name, partial) if point else None
     return Solution(text, expression, sequence[0], len(sequence), style, top, intermediates,

@@ -113,6 +113,32 @@ def _search_points(symbols):
                for s in symbols}
 
 
+# functions real at every real point where they are defined, and defined on whole intervals:
+# built from these alone (with integer powers, powers of a positive base and real numbers),
+# a function is real somewhere without looking for a point
+REAL_EVERYWHERE = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc, sp.exp, sp.sinh, sp.cosh,
+                   sp.tanh, sp.coth, sp.sech, sp.csch, sp.atan, sp.acot, sp.asinh, sp.Abs,
+                   sp.sign)
+
+
+def real_everywhere(function: sp.Expr) -> bool:
+    """Whether ``function`` is plainly real wherever it is defined, and defined on intervals
+    (its singularities are isolated points): every function in it is one of
+    ``REAL_EVERYWHERE`` or an abstract f(x) (checked through a smooth real stand-in), every
+    power has an integer exponent or a positive base, every number is real.  A conservative
+    test, decided from the expression alone: ``False`` only means "look for a point"."""
+    for node in sp.preorder_traversal(function):
+        if isinstance(node, sp.Pow):
+            if not (node.exp.is_integer or node.base.is_positive):
+                return False
+        elif isinstance(node, sp.Function):
+            if not isinstance(node, REAL_EVERYWHERE + (AppliedUndef,)):
+                return False
+        elif node.is_number and node.is_Atom and node.is_real is not True:
+            return False
+    return True
+
+
 def require_real_values(function: sp.Expr) -> None:
     """Refuse (``InputError``) a function with no usable real value at any point looked at:
     one that takes no real values (√(−1 − x²), arccos(x² + 2)), and one whose values are all
