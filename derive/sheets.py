@@ -54,7 +54,7 @@ import sympy as sp
 from . import api
 from .banks import (Bank, Filled, Read, Template, Value, format_value, ill_posed,
                     read_filled, template_error)
-from .engine import in_inputs
+from .engine import in_inputs, is_real_number
 from .errors import InputError, TimeLimitExceeded, VerificationError
 from .limits import MAX_COUNT, MAX_VARIANTS, time_limit
 from .multivariable import ArraySolution
@@ -288,18 +288,10 @@ def problem_key(template: Template, read: Read, filled: Filled) -> str:
     return "\n".join(parts)
 
 
-def _real_number(value: sp.Expr) -> bool:
-    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        return False
-    numeric = sp.N(value)
-    return bool(numeric.is_number) and numeric.is_real is not False and \
-        abs(sp.im(numeric)) < 1e-15
-
-
 def _defined_at(read: Read) -> bool:
     """Every function has a real value at the problem's point."""
     try:
-        return all(_real_number(in_inputs(f, read.definitions).doit().subs(read.point))
+        return all(is_real_number(in_inputs(f, read.definitions).doit().subs(read.point))
                    for f in read.functions)
     except (ZeroDivisionError, TypeError, ValueError):
         return False
