@@ -14,7 +14,7 @@ Figures (these machines are noisy: compare the ratios, not the absolute times):
   whether the two outputs are the same bytes;
 * scaling: nested compositions, products and sums of n pieces, and a graph with shared
   subexpressions, for growing n: the whole time and its fitted growth exponent in n, and the
-  time of the steps and checks alone (``derive.limits.recording_phases``) with its exponent
+  time of the steps and checks alone (``derive.core.timing.recording_phases``) with its exponent
   in the number of expression nodes of the function and its derivative.
 """
 
@@ -40,8 +40,8 @@ import sympy as sp  # noqa: E402
 from sympy.core.cache import clear_cache  # noqa: E402
 
 from derive import differentiate  # noqa: E402
-from derive.limits import phase, recording_phases  # noqa: E402
-from derive.parsing import parse  # noqa: E402
+from derive.core.timing import phase, recording_phases  # noqa: E402
+from derive.read.parsing import parse  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus" / "functions.tsv"
 

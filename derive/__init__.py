@@ -6,10 +6,10 @@
 6*x**2*cot(x**3)
 """
 
-from .api import differentiate, gradient, hessian, jacobian
-from .multivariable import ArraySolution
-from .errors import DeriveError, InputError, TimeLimitExceeded, VerificationError
-from .steps import Solution, Step
+from derive.api import differentiate, gradient, hessian, jacobian
+from derive.core.multivariable import ArraySolution
+from derive.errors import DeriveError, InputError, TimeLimitExceeded, VerificationError
+from derive.core.steps import Solution, Step
 
 __version__ = "0.1.0"
 __all__ = ["differentiate", "gradient", "jacobian", "hessian", "trace", "check", "check_array",
@@ -18,14 +18,14 @@ __all__ = ["differentiate", "gradient", "jacobian", "hessian", "trace", "check",
            "VerificationError", "TimeLimitExceeded", "__version__"]
 
 # loaded when first used, so that `derive EXPR` does not import them at start-up
-_LAZY = {"trace": ("traces", "trace"), "check": ("answers", "check"),
-         "matrix": ("matrices", "matrix"),
-         "check_array": ("array_answers", "check_array")}
+_LAZY = {"trace": ("derive.ad.traces", "trace"), "check": ("derive.checking.answers", "check"),
+         "matrix": ("derive.matrices.solution", "matrix"),
+         "check_array": ("derive.checking.array_answers", "check_array")}
 
 
 def __getattr__(name):
     if name in _LAZY:
         from importlib import import_module
         module, attribute = _LAZY[name]
-        return getattr(import_module(f".{module}", __name__), attribute)
+        return getattr(import_module(module), attribute)
     raise AttributeError(f"module 'derive' has no attribute {name!r}")

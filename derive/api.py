@@ -13,14 +13,15 @@ from typing import Iterable, Mapping, Optional, Sequence, Union
 
 import sympy as sp
 
-from .engine import STYLES, at_point, in_inputs, is_real_number, solve
-from .errors import DeriveError, InputError, own_errors
-from .limits import check_number_sizes, phase
-from .multivariable import ArraySolution, array_derivative
-from .numeric import require_in_range
-from .parsing import (ParseError, is_vector, parse, parse_definition, parse_point, parse_symbol,
-                      parse_vector)
-from .steps import Solution
+from derive.core.engine import STYLES, at_point, in_inputs, is_real_number, solve
+from derive.errors import DeriveError, InputError, own_errors
+from derive.core.sizes import check_number_sizes
+from derive.core.timing import phase
+from derive.core.multivariable import ArraySolution, array_derivative
+from derive.core.numeric import require_in_range
+from derive.read.parsing import (ParseError, is_vector, parse, parse_definition, parse_point,
+                                 parse_symbol, parse_vector)
+from derive.core.steps import Solution
 
 Text = Union[str, sp.Expr]
 Point = Union[str, Mapping[sp.Symbol, sp.Expr], None]

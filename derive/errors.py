@@ -1,5 +1,5 @@
 """The errors a user can meet: one hierarchy under ``DeriveError``, each class with the exit
-code the command line gives it (``derive.cli.run`` maps them all in one place).
+code the command line gives it (``derive.cli.main.run`` maps them all in one place).
 
 1  an internal error (a bug in derive), or a PDF that could not be made
 2  bad input or usage (a parse error, an unknown variable, a point outside the domain, a

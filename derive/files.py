@@ -1,26 +1,12 @@
 """The files derive writes: every output, picture and PDF goes through ``write_bytes``, so
 each is written whole or not at all and gets the mode of an ordinary new file
-(``0o666 & ~umask``); and the one table from a file's suffix to its output format."""
+(``0o666 & ~umask``)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
-from typing import Optional
-
-SUFFIX_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".tex": "latex",
-                  ".json": "json", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".svg": "svg"}
-
-
-def format_for(fmt: Optional[str], output: Optional[str], choices, default: str) -> str:
-    """The output format: ``fmt`` when given, else the one the suffix of ``output`` names
-    (when it is among ``choices``), else ``default``."""
-    if fmt:
-        return fmt
-    named = SUFFIX_FORMATS.get(Path(output).suffix.lower()) if output else None
-    return named if named in choices else default
-
 
 def current_umask() -> int:
     """The process's umask (read by setting it and putting it back)."""

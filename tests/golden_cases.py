@@ -96,7 +96,8 @@ def cases() -> dict[str, list[list[str]]]:
 
 def run(args: list[str]) -> str:
     """What ``derive ARGS`` writes, as one record: the command, its exit code, standard
-    output and standard error, run in this process (the command line's own ``run``)."""
+    output and standard error, run in this process (the command line's own ``run``) as
+    if in a new one."""
     from derive.cli import run as run_derive
     os.environ["COLUMNS"] = COLUMNS
     out, err = io.StringIO(), io.StringIO()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from derive import InputError, differentiate
-from derive.cli import run
+from derive.cli.main import run
 
 CORPUS = Path(__file__).parent / "corpus" / "bad_inputs.tsv"
 
@@ -76,7 +76,7 @@ def test_a_time_limit_swallowed_by_a_gc_callback_fires_again():
     import sys
     import time
 
-    from derive.limits import time_limit
+    from derive.core.timing import time_limit
 
     class Late(Exception):
         pass

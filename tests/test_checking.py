@@ -15,13 +15,13 @@ import pytest
 import sympy as sp
 
 from conftest import pdflatex_path, assert_same_function, compare_numerically, from_sympy
-from derive import answers, mistakes, quiz
-from derive.answers import AnswerParseError, Judge, check, diagnose_answer
-from derive.cli import run
+from derive.checking import answers, mistakes, quiz
+from derive.checking.answers import AnswerParseError, Judge, check, diagnose_answer
+from derive.cli.main import run
 from derive.errors import InputError
-from derive.mistakes import TABLE, Fault, applications, derivative, sites
-from derive.notation import to_text
-from derive.parsing import parse
+from derive.checking.mistakes import TABLE, Fault, applications, derivative, sites
+from derive.present.notation import to_text
+from derive.read.parsing import parse
 
 x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
 ROOT = Path(__file__).resolve().parent.parent
@@ -410,7 +410,7 @@ def test_latex_verdicts_compile(tmp_path, capsys):
 
 def test_multiple_choice_is_the_same_in_another_process():
     """No dependence on hash randomisation or set order: two interpreters, two hash seeds."""
-    code = ("from derive.quiz import choices; from derive.notation import to_text; "
+    code = ("from derive.checking.quiz import choices; from derive.present.notation import to_text; "
             "q = choices('sin(x)/x', seed=5); "
             "print(q.key, [to_text(o.expression) for o in q.options], [o.id for o in q.options])")
     outputs = []

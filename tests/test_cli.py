@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from derive import rules
-from derive.cli import run
+from derive.core import rules
+from derive.cli.main import run
 
 ROOT = Path(__file__).resolve().parent.parent
 x = sp.Symbol("x", real=True)

@@ -14,8 +14,9 @@ import pytest
 import sympy as sp
 
 import derive
-from derive import api, rules
-from derive.cli import run
+from derive import api
+from derive.core import rules
+from derive.cli.main import run
 from derive.errors import DeriveError
 
 
@@ -295,9 +296,9 @@ def test_failed_checks_are_the_errors_of_the_json_document(capsys, monkeypatch, 
 # --- one hierarchy of errors --------------------------------------------------------------
 
 def _derive_modules():
-    for info in pkgutil.iter_modules(derive.__path__):
-        if info.name != "__main__":          # running it is the command itself
-            yield importlib.import_module(f"derive.{info.name}")
+    for info in pkgutil.walk_packages(derive.__path__, "derive."):
+        if info.name != "derive.__main__":         # running it is the command itself
+            yield importlib.import_module(info.name)
 
 
 def test_every_error_class_is_a_derive_error_with_its_exit_code():

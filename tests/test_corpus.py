@@ -17,7 +17,7 @@ import pytest
 import sympy as sp
 
 from derive import differentiate
-from derive.parsing import parse
+from derive.read.parsing import parse
 from conftest import (assert_same_function, from_sympy, load_corpus, normalize, real_symbol,
                       solved, walk)
 

@@ -9,9 +9,9 @@ import sympy as sp
 
 import derive
 from derive import differentiate, gradient, hessian
-from derive.cli import run
+from derive.cli.main import run
 from derive.errors import DeriveError, InputError
-from derive.numeric import out_of_range_at, value_at
+from derive.core.numeric import out_of_range_at, value_at
 
 x = sp.Symbol("x", real=True)
 y = sp.Symbol("y", real=True)
@@ -315,12 +315,12 @@ def test_answer_checks_and_traces_raise_only_derives_own_errors(call):
 
 
 def test_a_bug_inside_an_answer_check_is_reported_as_derives_internal_error(monkeypatch):
-    import derive.answers
+    import derive.checking.answers
 
     def broken(text):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(derive.answers, "read_answer", broken)
+    monkeypatch.setattr(derive.checking.answers, "read_answer", broken)
     with pytest.raises(derive.DeriveError, match="internal error") as raised:
         derive.check("x^2", "2x")
     assert isinstance(raised.value.__cause__, ZeroDivisionError)

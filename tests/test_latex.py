@@ -35,7 +35,7 @@ def test_fragment_has_no_document_preamble():
 
 def test_single_solution_as_pdf(tmp_path, capsys):
     pdflatex_path()
-    from derive.cli import run
+    from derive.cli.main import run
     target = tmp_path / "solution.pdf"
     assert run(["ln(sin(x^3)^2)", "--format", "pdf", "-o", str(target)]) == 0
     assert target.read_bytes().startswith(b"%PDF")
@@ -43,6 +43,6 @@ def test_single_solution_as_pdf(tmp_path, capsys):
 
 
 def test_pdf_needs_an_output_file(capsys):
-    from derive.cli import run
+    from derive.cli.main import run
     assert run(["x^2", "--format", "pdf"]) == 2
     assert "-o FILE.pdf" in capsys.readouterr().err

@@ -9,9 +9,9 @@ import subprocess
 
 import pytest
 
-from derive.cli import run
-from derive.linebreak import (display_width, fit_aligns, fit_paragraphs, tokenize, width,
-                              wrap_line)
+from derive.cli.main import run
+from derive.present.linebreak import (display_width, fit_aligns, fit_paragraphs, tokenize, width,
+                                      wrap_line)
 from conftest import load_corpus, pdflatex_path, solved
 
 LONG = ["x^2 sin(x) cos(x) e^x ln(x) tan(x) sqrt(x+1) (x^3+1)^5",
@@ -160,7 +160,7 @@ def test_a_file_is_wrapped_at_100_columns(tmp_path, capsys, monkeypatch):
 
 
 def test_the_json_text_of_a_step_is_not_wrapped():
-    from derive.render import to_json
+    from derive.present.render import to_json
 
     def texts(steps):
         for step in steps:

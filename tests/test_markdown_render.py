@@ -22,8 +22,8 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from conftest import load_corpus, solved
-from derive.cli import run
-from derive.render import environment
+from derive.cli.main import run
+from derive.present.render import environment
 
 JS = Path(__file__).resolve().parent / "js"
 KATEX_SCRIPT = JS / "render_math.js"

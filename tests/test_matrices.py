@@ -7,11 +7,11 @@ import subprocess
 import pytest
 import sympy as sp
 
-import derive.matrices as matrices
-from derive.cli import run
-from derive.index_method import instantiate
-from derive.matrices import solve_matrix
-from derive.matrix_parsing import parse_shapes
+import derive.matrices.solution as matrices
+from derive.cli.main import run
+from derive.matrices.index_method import instantiate
+from derive.matrices.solution import solve_matrix
+from derive.matrices.parsing import parse_shapes
 from conftest import pdflatex_path
 
 

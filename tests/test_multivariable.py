@@ -7,7 +7,7 @@ import json
 import pytest
 import sympy as sp
 
-from derive.cli import run
+from derive.cli.main import run
 
 x, y, u, v, x1, x2, x3 = sp.symbols("x y u v x1 x2 x3", real=True)
 NAMES = {s.name: s for s in (x, y, u, v, x1, x2, x3)}

@@ -1,4 +1,4 @@
-"""Tests for derive.notation: the text and LaTeX a teacher would write for each expression.
+"""Tests for derive.present.notation: the text and LaTeX a teacher would write for each expression.
 
 Every expected string is written from the conventions in the module docstring, not copied from
 the printer's output.
@@ -16,8 +16,8 @@ from sympy import (Abs, Add, Derivative, E, Float, Function, Le, Mul, Ne, Pow, R
                    sign, sin, sinh, sqrt, symbols)
 
 from derive.functions import LogBase
-from derive.notation import (leibniz_latex, leibniz_text, name_latex, name_text, to_latex,
-                             to_text)
+from derive.present.notation import (leibniz_latex, leibniz_text, name_latex, name_text, to_latex,
+                                     to_text)
 
 x, y, z, u, v, w, n, b = symbols("x y z u v w n b")
 theta, u1, x1 = Symbol("theta"), Symbol("u_1"), Symbol("x1")

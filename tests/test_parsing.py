@@ -1,4 +1,4 @@
-"""Behaviour of derive.parsing: accepted input, the tree it builds, rejected input, limits.
+"""Behaviour of derive.read.parsing: accepted input, the tree it builds, rejected input, limits.
 
 Expected trees are built here with SymPy constructors (every node unevaluated), never
 copied from the parser's output.
@@ -18,9 +18,9 @@ import sympy as sp
 from hypothesis import given, settings, HealthCheck
 from hypothesis import strategies as st
 
-from derive import parsing
+from derive.read import parsing
 from derive.functions import LogBase
-from derive.parsing import ParseError, parse, parse_point, parse_symbol
+from derive.read.parsing import ParseError, parse, parse_point, parse_symbol
 
 
 # ------------------------------------------------------------------------------------------

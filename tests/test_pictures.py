@@ -13,11 +13,11 @@ import sympy as sp
 
 from conftest import pdflatex_path, assert_same_function
 from derive import differentiate, gradient
-from derive.cli import run
-from derive.drawing import drawing
+from derive.cli.main import run
+from derive.present.drawing import drawing
 from derive.errors import InputError
-from derive.pictures import graph_figure, latex_document, plot_figure
-from derive.plotting import plot_data, read_range
+from derive.present.pictures import graph_figure, latex_document, plot_figure
+from derive.present.plotting import plot_data, read_range
 
 x = sp.Symbol("x", real=True)
 u1, u2, y = (sp.Symbol(n, real=True) for n in ("u_1", "u_2", "y"))

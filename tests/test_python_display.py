@@ -11,7 +11,7 @@ import pytest
 
 import derive
 from derive import differentiate, gradient, hessian, jacobian
-from derive.steps import Check
+from derive.core.steps import Check
 
 
 def _results():
@@ -82,7 +82,7 @@ def test_repr_of_a_solution_that_failed_its_check_says_not_verified():
 
 
 def test_a_matrix_derivative_from_python_is_the_command_lines():
-    from derive.matrices import matrix_document
+    from derive.matrices.solution import matrix_document
     solution = derive.matrix("x^T A x", "x", {"x": "n", "A": "n,n"})
     document = matrix_document("x^T A x", "x", ["x=n", "A=n,n"], fmt="markdown")
     assert solution.render("markdown") == document.text

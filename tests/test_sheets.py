@@ -16,12 +16,12 @@ import pytest
 import sympy as sp
 
 from conftest import compare_numerically
-from derive.banks import bank_names, load_bank, load_banks
-from derive.cli import run
-from derive.engine import in_inputs
-from derive.linebreak import fit_aligns, tokenize, width
-from derive.multivariable import ArraySolution
-from derive.sheets import draw_problem, make_sheet, render_sheet
+from derive.sheets.banks import bank_names, load_bank, load_banks
+from derive.cli.main import run
+from derive.core.engine import in_inputs
+from derive.present.linebreak import fit_aligns, tokenize, width
+from derive.core.multivariable import ArraySolution
+from derive.sheets.sheet import draw_problem, make_sheet, render_sheet
 
 REPO = Path(__file__).resolve().parent.parent
 TOPIC_BANKS = {
@@ -204,8 +204,8 @@ def test_failed_compile_names_the_line_and_keeps_the_source(tmp_path, capsys):
 
 
 def test_without_tex_one_line_says_how_to_install(tmp_path, capsys, monkeypatch):
-    import derive.pdf
-    monkeypatch.setattr(derive.pdf.shutil, "which", lambda name: None)
+    import derive.present.pdf
+    monkeypatch.setattr(derive.present.pdf.shutil, "which", lambda name: None)
     code = run(["sheet", "power-rule", "--count", "1", "-o", str(tmp_path / "x.pdf")])
     assert code == 1
     message = _error(capsys)
@@ -655,7 +655,7 @@ def test_graph_in_markdown_is_mermaid_and_plot_needs_latex(capsys):
 # --- parallel work ------------------------------------------------------------------------
 
 def test_parallel_sheet_is_the_same_bytes_as_serial(tmp_path, monkeypatch):
-    import derive.sheets
+    import derive.sheets.sheet
 
     # few distinct draws, so that problems repeat in the first round and are drawn again
     path = _bank(tmp_path, "title = \"Few\"\n" + ENOUGH_MISTAKES
@@ -663,12 +663,12 @@ def test_parallel_sheet_is_the_same_bytes_as_serial(tmp_path, monkeypatch):
                  .replace("n = {int = [2, 5]}", "n = {choice = [2, 3]}"))
     banks = load_banks(["chain-rule", "partial-derivatives", path])
     calls = []
-    work = derive.sheets.work_slot
+    work = derive.sheets.sheet.work_slot
     texts = []
     for jobs in (1, 2):
         with monkeypatch.context() as patched:
             if jobs == 1:
-                patched.setattr(derive.sheets, "work_slot",
+                patched.setattr(derive.sheets.sheet, "work_slot",
                                 lambda *a: calls.append(a) or work(*a))
             sheet = make_sheet(banks, count=9, seed=13, variants=2, graph=True, plot=True,
                                jobs=jobs)
@@ -708,7 +708,7 @@ f = {choice = ["2x)"]}
 def test_every_shipped_template_reads_with_its_sample_values(name):
     """Shipped banks are not probed when a sheet is drawn (it would cost every run the same
     fraction of a second): they are probed here, as a bank of the user's own always is."""
-    from derive.banks import bank_path, read_bank
+    from derive.sheets.banks import bank_path, read_bank
     path = bank_path(name)
     bank = read_bank(path.read_text(encoding="utf-8"), f"problems/{path.name}", name,
                      probing=True)

@@ -17,9 +17,9 @@ from typing import Optional
 
 import pytest
 
-from derive.cli import run
-from derive.pdf import DEBIAN_PACKAGES, install_advice, missing_file
-from derive.pictures import LATEX_PACKAGES
+from derive.cli.main import run
+from derive.present.pdf import DEBIAN_PACKAGES, install_advice, missing_file
+from derive.present.pictures import LATEX_PACKAGES
 
 REPO = Path(__file__).resolve().parent.parent
 CI_SCRIPT = REPO / ".ci" / "run"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from derive import rules
-from derive.cli import run
-from derive.notation import to_text
-from derive.traces import trace
+from derive.core import rules
+from derive.cli.main import run
+from derive.present.notation import to_text
+from derive.ad.traces import trace
 from conftest import pdflatex_path
 
 ROOT = Path(__file__).resolve().parent.parent

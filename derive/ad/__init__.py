@@ -1,0 +1,2 @@
+"""Automatic differentiation as worked solutions: forward- and reverse-mode evaluation
+traces."""

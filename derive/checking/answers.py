@@ -1,0 +1,543 @@
+"""Checking a student's answer, and saying which common mistake it is.
+
+An answer A to "differentiate f" is *correct* when A = f′ as real functions wherever f, f′ and
+A are all defined: the answer is read by derive's own grammar (never ``eval``) and compared
+with SymPy's own derivative of f through the independent oracle ``verify.equivalent``
+(symbolically, else numerically at many points).  So ``6x² cot(x³)``,
+``6x² cos(x³)/sin(x³)`` and ``3x² sin(2x³)/sin²(x³)`` are all right for ln(sin²(x³)).
+
+When A is wrong:
+
+* a *counterexample*: a point where both are defined and differ, with both values — small,
+  readable points first (x = 1, 2, ½, −1 …), pseudo-random ones after;
+* a *diagnosis*: every mistake of the table (``derive.checking.mistakes``) is made at every node where
+  it applies, and the wrong derivatives it gives that agree with A are reported — one mistake
+  before two made together, in table order, outermost node first — each with the step of the
+  worked solution where it happens.  A candidate is compared with A at a few sample points
+  first, and only a candidate that agrees there is confirmed by the oracle.
+
+The verdict renders through ``templates/<format>/check.j2``; JSON is built here.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Iterable, Optional, Sequence
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from derive.core.display import Displayed, shortened
+from derive.errors import InputError, VerificationError, own_errors
+from derive.present.json_fields import common_fields, json_document
+from derive.core.sizes import check_number_sizes, has_large_powers
+from derive.core.timing import phase
+from derive.checking.mistakes import Application, applications, combined, compatible
+from derive.read.parsing import ParseError, parse
+from derive.core.steps import Solution, Step
+from derive.core.verify import (TOLERANCE, Verdict, _value, derivatives_as_subs, equivalent,
+                                stand_in)
+
+#: how many single mistakes make it worth trying every pair of them
+MAX_PAIRED = 40
+SAMPLE_POINTS = 6
+NICE = tuple(sp.Rational(v) for v in ("1", "2", "1/2", "-1", "3", "-2", "1/3", "3/2", "-1/2",
+                                      "5/2", "4", "-3", "1/4", "7/10", "5", "-5/2", "10",
+                                      "-1/3", "9/10", "-10"))
+RANDOM_POINTS = 60
+SEED = 20240607
+
+
+class AnswerParseError(ParseError):
+    """The answer (not the expression) cannot be read."""
+
+    def __str__(self) -> str:
+        return f"the answer is malformed: column {self.column + 1}: {self.message}"
+
+
+# --- records ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A point where the answer and the derivative are both defined and differ (``answer``
+    None: the answer has no real value anywhere the derivative was tried)."""
+
+    point: tuple[tuple[sp.Symbol, sp.Expr], ...]
+    expected: sp.Expr
+    answer: Optional[sp.Expr]
+    expected_number: Optional[float]
+    answer_number: Optional[float]
+
+
+@dataclass(frozen=True)
+class StepRef:
+    """Where in the worked solution something happens.
+
+    number  the step's number as the solution prints it (1-based)
+    phase   the step itself: "local-derivatives", "combine", or a rule-by-rule step
+    line    the line of that step: the local derivative dv/du, the chain or total-derivative
+            step, or the rule-by-rule substep of the node
+    order   which derivative (1-based) of a higher or mixed derivative; 1 otherwise
+    """
+
+    number: int
+    phase: Step
+    line: Step
+    order: int = 1
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """One explanation of a wrong answer: the mistakes that, made in the worked solution,
+    give exactly that answer, and where each happens."""
+
+    mistakes: tuple[Application, ...]
+    steps: tuple[StepRef, ...]
+    order: int = 1
+
+    @property
+    def id(self) -> str:
+        return "+".join(a.id for a in self.mistakes)
+
+    @property
+    def pairs(self):
+        return tuple(zip(self.mistakes, self.steps))
+
+
+@dataclass(frozen=True, repr=False)
+class AnswerCheck(Displayed):
+    """The verdict on an answer."""
+
+    input: str
+    answer_text: str
+    answer: sp.Expr
+    solution: Solution
+    correct: bool
+    method: str
+    counterexample: Optional[Counterexample] = None
+    diagnoses: tuple[Diagnosis, ...] = ()
+    strangers: tuple[sp.Symbol, ...] = ()   # the answer's variables the function does not have
+
+    @property
+    def expected(self) -> sp.Expr:
+        return self.solution.result
+
+    @property
+    def diagnosis(self) -> Optional[Diagnosis]:
+        return self.diagnoses[0] if self.diagnoses else None
+
+    def render(self, fmt: str = "text", **options) -> str:
+        return render_check(self, fmt, **options)
+
+    def summary(self) -> str:
+        """``d/dx x²·sin(x): 2x cos(x) is wrong``."""
+        from derive.present.notation import leibniz_sequence_text, to_text
+        s = self.solution
+        operator = leibniz_sequence_text(None, s.sequence, partial=s.partial)
+        verdict = "right" if self.correct else "wrong"
+        return (f"{operator} {shortened(to_text(s.expression))}: "
+                f"{shortened(self.answer_text)} is {verdict}")
+
+
+# --- checking -----------------------------------------------------------------------------
+
+def read_answer(text: str) -> sp.Expr:
+    """The answer, read by derive's grammar; a fault is reported as the answer's."""
+    try:
+        given = parse(text)
+    except ParseError as error:
+        raise AnswerParseError(error.message, error.text, error.column) from None
+    try:
+        check_number_sizes(given)
+    except InputError as error:
+        raise InputError(str(error).replace("in the expression", "in the answer")) from None
+    return given
+
+
+@own_errors
+def check(expression, answer: str, wrt=None, *, order: int = 1, style: str = "method",
+          diagnose: bool = True) -> AnswerCheck:
+    """Whether ``answer`` is the derivative of ``expression`` (by ``wrt``, ``order`` times, or
+    by each variable of a list in turn), and if not, where it differs and which mistake it is.
+    """
+    from derive.api import differentiate
+
+    if not isinstance(answer, str) or not answer.strip():
+        raise InputError("the answer is empty: give it with --answer")
+    solution = differentiate(expression, wrt, order=order, style=style)
+    if not isinstance(solution, Solution):
+        raise InputError("check takes one function, not a vector of functions: for its "
+                         "Jacobian use --jacobian")
+    given = read_answer(answer)
+    if not solution.verified:
+        raise VerificationError("the worked solution failed its own check; this is a bug in "
+                                "derive, please report it with the input")
+    with phase("checking the answer"):
+        function = solution.expression.doit()
+        truth = sp.diff(function, *solution.sequence)
+        judge = Judge(function, truth, shown=solution.result, others=(given,))
+        verdict = judge.equivalent(given, truth)
+        if verdict.method == "inconclusive":  # few points of the oracle's: try readable ones
+            verdict = judge.decide(given)
+    strangers = tuple(sorted(given.free_symbols - function.free_symbols
+                             - set(solution.sequence), key=lambda s: s.name))
+    if verdict.passed:
+        return AnswerCheck(str(expression), answer, given, solution, True, verdict.method,
+                           strangers=strangers)
+    with phase("looking for a point where the answer differs"):
+        counterexample = judge.counterexample(given)
+    with phase("looking for the mistake"):
+        diagnoses = tuple(diagnose_answer(solution, given, judge)) if diagnose else ()
+    return AnswerCheck(str(expression), answer, given, solution, False, verdict.method,
+                       counterexample, diagnoses, strangers)
+
+
+class Judge:
+    """Compares expressions with the derivative ``truth`` of ``function`` as real functions
+    on the function's domain: at points where the function and the derivative are real
+    (readable ones first), and by the oracle ``verify.equivalent``.
+
+    Abstract functions f, g, … are given fixed concrete stand-ins, the same in every
+    expression compared (so that f′(g(x))·g′(x) and an answer written with g alone are
+    judged with one and the same g)."""
+
+    def __init__(self, function: sp.Expr, truth: sp.Expr, shown: Optional[sp.Expr] = None,
+                 others: Sequence[sp.Expr] = ()):
+        self.exact_truth = truth
+        self.shown = truth if shown is None else shown  # the form values are shown in
+        undefined = {}
+        for e in (function, truth, *others):
+            for f in sorted(sp.sympify(e).atoms(AppliedUndef), key=sp.default_sort_key):
+                undefined.setdefault(f.func.__name__, (f.func, len(f.args)))
+        self.stand_ins = tuple((func, stand_in(k, arity)) for k, (func, arity)
+                               in enumerate(undefined[n] for n in sorted(undefined)))
+        self.function = self.concrete(function)
+        self.truth = self.concrete(truth)
+        self.symbols = sorted(self.function.free_symbols | self.truth.free_symbols,
+                              key=lambda s: s.name)
+        self._samples: Optional[list[dict]] = None
+
+    @property
+    def abstract(self) -> bool:
+        return bool(self.stand_ins)
+
+    def concrete(self, e: sp.Expr) -> sp.Expr:
+        """``e`` with the stand-ins in place of the abstract functions, derivatives done."""
+        e = sp.sympify(e)
+        if not self.stand_ins or not e.atoms(AppliedUndef):
+            return e
+        e = derivatives_as_subs(e)
+        for func, replacement in self.stand_ins:
+            e = e.replace(func, replacement)
+        return e.doit()
+
+    def equivalent(self, a: sp.Expr, b: sp.Expr):
+        """The oracle's verdict on a = b, on the function's domain."""
+        if not self.abstract:
+            return equivalent(a, b, self.function)
+        return equivalent(self.concrete(a), self.concrete(b), self.function)
+
+    def same(self, a: sp.Expr, b: sp.Expr, a_signature: Optional[tuple] = None) -> bool:
+        """a = b: first at the sample points (cheap), then by the oracle."""
+        a_signature = self.signature(a) if a_signature is None else a_signature
+        return agree(a_signature, self.signature(b), 1) and self.equivalent(a, b).passed
+
+    def candidates(self, extra: Iterable[sp.Symbol] = ()) -> Iterable[dict]:
+        """Readable points first, then pseudo-random rational ones at mixed scales."""
+        symbols = sorted(set(self.symbols) | set(extra), key=lambda s: s.name)
+        if not symbols:
+            yield {}
+            return
+        for i in range(len(NICE)):
+            yield {s: NICE[(i + 2 * j) % len(NICE)] for j, s in enumerate(symbols)}
+        rng = random.Random(SEED)
+        for _ in range(RANDOM_POINTS):
+            yield {s: sp.Rational(rng.randint(-997, 997) * rng.choice((1, 3, 10)), 997)
+                   for s in symbols}
+
+    def defined(self, point) -> Optional[sp.Expr]:
+        """The derivative's value at a point of the function's domain, else None."""
+        if _real(self.function, point) is None:
+            return None
+        return _real(self.truth, point)
+
+    @property
+    def samples(self) -> list[dict]:
+        """A few points of the domain, for telling candidates apart quickly."""
+        if self._samples is None:
+            self._samples = []
+            for point in self.candidates():
+                if self.defined(point) is not None:
+                    self._samples.append(point)
+                    if len(self._samples) >= SAMPLE_POINTS:
+                        break
+        return self._samples
+
+    def signature(self, e: sp.Expr) -> tuple:
+        """The values of ``e`` at the sample points (None where it has no real value)."""
+        e = self.concrete(e)
+        return tuple(_real(e, p) for p in self.samples)
+
+    def differ_at(self, a: sp.Expr, b: Optional[sp.Expr] = None) -> Optional[dict]:
+        """A point of the domain where a and b (default: the derivative) are both real and
+        differ, or None."""
+        ca = self.concrete(a)
+        cb = self.truth if b is None else self.concrete(b)
+        for point in self.candidates(ca.free_symbols | cb.free_symbols):
+            if self.defined(point) is None:
+                continue
+            u, v = _real(ca, point), _real(cb, point)
+            if u is not None and v is not None and abs(u - v) > TOLERANCE * (1 + abs(v)):
+                return point
+        return None
+
+    def decide(self, answer: sp.Expr, enough: int = 4) -> Verdict:
+        """answer = derivative, on every point tried where both are real: passed when they
+        agree at ``enough`` such points and differ at none."""
+        concrete, agreed = self.concrete(answer), 0
+        for point in self.candidates(concrete.free_symbols):
+            want = self.defined(point)
+            got = None if want is None else _real(concrete, point)
+            if got is None:
+                continue
+            if abs(got - want) > TOLERANCE * (1 + abs(want)):
+                return Verdict(False, "numeric", "")
+            agreed += 1
+        return Verdict(agreed >= enough, "numeric" if agreed >= enough else "inconclusive")
+
+    def counterexample(self, answer: sp.Expr) -> Optional[Counterexample]:
+        point = self.differ_at(answer)
+        if point is not None:
+            return self._example(point, answer)
+        first = next((p for p in self.candidates(answer.free_symbols)
+                      if self.defined(p) is not None), None)
+        return self._example(first, answer, undefined=True) if first is not None else None
+
+    def _example(self, point, answer, undefined=False) -> Counterexample:
+        """Exact values at the point, and numbers unless abstract functions f, g … are
+        involved (their numbers come from stand-in functions and would mislead)."""
+        numbers = not self.abstract
+        expected = _exact(self.shown, point)
+        if expected.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            expected = _exact(self.exact_truth, point)
+        return Counterexample(tuple(point.items()), expected,
+                              None if undefined else _exact(answer, point),
+                              _number(self.truth, point) if numbers else None,
+                              _number(self.concrete(answer), point)
+                              if numbers and not undefined else None)
+
+
+def _exact(e: sp.Expr, point) -> sp.Expr:
+    """The value at the point, exactly (6 cot(1)), or as a number when it would be huge."""
+    if has_large_powers(sp.sympify(e)):
+        value = _value(sp.sympify(e).doit(), point)
+        return sp.nan if value is None else sp.Float(value, 6)
+    with sp.evaluate(True):
+        e = sp.sympify(e).doit()
+        if e.has(sp.Derivative):  # d/dx g(x) at x = 1 is g′(1), not d/d1 g(1)
+            return e.subs(point)
+        return e.xreplace(point).doit()
+
+
+def _real(e: sp.Expr, point) -> Optional[sp.Float]:
+    """e at the point as a real number, or None where it is undefined or not real.  The point
+    is put in exactly first, so that a pole is seen as one (1/(x + 1) at x = −1 is zoo; a
+    numeric substitution would give a huge number instead)."""
+    if has_large_powers(e):  # (x + 1)^100000 at x = 1: no exact 30 000-digit integer
+        return _value(e, point)
+    try:
+        exact = e.xreplace(point) if point else e
+    except (ZeroDivisionError, ValueError, TypeError, OverflowError, RecursionError):
+        return None
+    if exact.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    return _value(exact, {})
+
+
+def _number(e: sp.Expr, point) -> Optional[float]:
+    v = _real(e, point)
+    if v is None or not math.isfinite(float(v)):
+        return None
+    return float(v)
+
+
+def agree(a: tuple, b: tuple, minimum: int = 3) -> bool:
+    """Two signatures agree: equal wherever both are defined, and defined together at
+    ``minimum`` points at least (fewer where there are fewer samples)."""
+    both = [(u, v) for u, v in zip(a, b) if u is not None and v is not None]
+    if len(both) < min(minimum, len(a)):
+        return False
+    return all(abs(u - v) <= TOLERANCE * 1e3 * (1 + abs(u)) for u, v in both)
+
+
+# --- diagnosis ----------------------------------------------------------------------------
+
+def diagnose_answer(solution: Solution, answer: sp.Expr, judge: Judge
+                    ) -> list[Diagnosis]:
+    """The mistakes that give ``answer``, best first: single mistakes, then pairs."""
+    wanted = judge.signature(answer)
+    truth = judge.signature(judge.truth)
+    found, singles_by_order = [], []
+    for k, (target, rest) in enumerate(differentiations(solution)):
+        wrt = solution.sequence[k]
+        singles = []
+        for app in applications(target, wrt):
+            full = differentiate_rest(app.answer, rest)
+            signature = judge.signature(full)
+            if agree(signature, truth):
+                continue  # the mistake changes nothing here
+            singles.append(app)
+            if agree(signature, wanted, 1) and judge.equivalent(answer, full).passed:
+                found.append(_diagnosis(solution, k, (app,)))
+        singles_by_order.append((k, target, rest, wrt, singles))
+    if found:
+        return found
+    for k, target, rest, wrt, singles in singles_by_order:
+        if len(singles) > MAX_PAIRED:
+            continue
+        for a, b in combinations(singles, 2):
+            if not compatible(a, b):
+                continue
+            full = differentiate_rest(combined(target, wrt, (a, b)), rest)
+            if agree(judge.signature(full), wanted, 1) and judge.equivalent(answer,
+                                                                             full).passed:
+                found.append(_diagnosis(solution, k, (a, b)))
+    return found
+
+
+def differentiate_rest(derivative: sp.Expr, rest) -> sp.Expr:
+    """The derivatives still to take after the one where the mistake is made."""
+    return sp.diff(derivative, *rest) if rest else derivative
+
+
+def differentiations(solution: Solution):
+    """(what the k-th differentiation differentiates, the variables still to come)."""
+    sequence = solution.sequence or (solution.wrt,)
+    if len(sequence) == 1:
+        yield solution.expression, ()
+        return
+    for k, block in enumerate(solution.steps):
+        yield block.target, tuple(sequence[k + 1:])
+
+
+def _diagnosis(solution: Solution, k: int, made: Sequence[Application]) -> Diagnosis:
+    """The mistakes in the order of the steps where they are made."""
+    located = sorted(((a, locate(solution, k, a)) for a in made), key=lambda p: p[1].number)
+    return Diagnosis(tuple(a for a, _ in located), tuple(r for _, r in located), k + 1)
+
+
+def locate(solution: Solution, k: int, app: Application) -> StepRef:
+    """The step of the worked solution where ``app``'s mistake would be made: the local
+    derivative or the chain / total-derivative step of the intermediate that holds its node,
+    or, in a rule-by-rule solution, the substep that differentiates the node."""
+    steps = solution.steps[k].substeps if len(solution.sequence) > 1 else solution.steps
+    phases = {s.rule: (i, s) for i, s in enumerate(steps)}
+    if "intermediates" not in phases:
+        number, tree = 1, steps[0]
+        line = next((s for s in tree.walk() if s.target == app.node), tree)
+        return StepRef(number, tree, line, k + 1)
+    name = _holder(phases["intermediates"][1].bindings, app.node)
+    if app.mistake.phase == "local":
+        number, phase = phases["local-derivatives"]
+        lines = [s for s in phase.substeps if s.of == name] or list(phase.substeps)
+        direct = [s for s in lines if s.wrt == app.wrt]  # ∂z/∂x, where y² is held constant
+        return StepRef(number + 1, phase, (direct or lines)[0], k + 1)
+    number, phase = phases["combine"]
+    lines = [s for s in phase.substeps if s.of == name and s.rule != "paths"]
+    return StepRef(number + 1, phase, lines[0] if lines else phase.substeps[-1], k + 1)
+
+
+def _holder(bindings, node) -> sp.Symbol:
+    """The intermediate whose definition differentiates ``node``: the one that is ``node``,
+    else the smallest that contains it, else the output."""
+    for b in bindings:
+        if b.expanded == node:
+            return b.name
+    containing = [b for b in bindings if b.expanded.has(node)]
+    if containing:
+        return min(containing, key=lambda b: sp.count_ops(b.expanded)).name
+    return bindings[-1].name
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+FORMATS = ("text", "markdown", "latex", "json")
+
+
+def render_check(result: AnswerCheck, fmt: str = "text", *, solution: Optional[bool] = None,
+                 standalone: bool = False, templates: Optional[str] = None) -> str:
+    """The verdict in a format; ``solution``: include the worked solution (default: when the
+    answer is wrong, so that the step numbers can be read)."""
+    from derive.present.render import render_document
+    if fmt == "json":
+        return json_document(check_json(result, templates))
+    show = (not result.correct) if solution is None else solution
+    return render_document("check.j2", fmt, standalone, templates, check=result,
+                           solution=result.solution, show_solution=show)
+
+
+def explanation(result: AnswerCheck, templates: Optional[str] = None) -> str:
+    """The verdict in words, one paragraph of plain text."""
+    from derive.present.render import environment
+    module = environment("text", templates).get_template("text/mistakes.j2").module
+    words = " ".join(str(module.explanation(result)).split())
+    return words[:1].upper() + words[1:]
+
+
+def mistake_title(mistake_id: str, fmt: str = "text", templates: Optional[str] = None) -> str:
+    """The short name of a mistake (``templates/mistakes/<id>.j2``)."""
+    from derive.present.render import environment
+    env = environment(fmt if fmt in ("text", "markdown", "latex") else "text", templates)
+    return env.get_template(f"mistakes/{mistake_id}.j2").render().strip()
+
+
+def describe(app: Application, fmt: str = "text", templates: Optional[str] = None) -> str:
+    """What a mistake does at its node, in words: the clause of a diagnosis."""
+    from derive.present.render import environment
+    env = environment(fmt, templates)
+    module = env.get_template(f"{fmt}/mistakes.j2").module
+    return " ".join(str(module.clause(app)).split())
+
+
+def check_json(result: AnswerCheck, templates: Optional[str] = None) -> dict:
+    """The verdict as JSON data: ``result`` is derive's derivative, ``verified`` whether it
+    passed its checks (the common fields: ``derive.present.json_fields``)."""
+    from derive.present.notation import to_latex, to_text
+    best = result.diagnosis
+    example = result.counterexample
+    return {
+        **common_fields(result.input, result.expected, verified=result.solution.verified,
+                        checks=result.solution.checks),
+        "correct": result.correct,
+        "expected": to_text(result.expected),
+        "expected_latex": to_latex(result.expected),
+        "answer": to_text(result.answer),
+        "counterexample": None if example is None else {
+            "at": {str(s): str(v) for s, v in example.point},
+            "expected": to_text(example.expected),
+            "answer": None if example.answer is None else to_text(example.answer),
+            "expected_value": example.expected_number,
+            "answer_value": example.answer_number,
+        },
+        "mistake": best.mistakes[0].id if best else None,
+        "mistakes": [a.id for a in best.mistakes] if best else [],
+        "step": best.steps[0].number if best else None,
+        "explanation": explanation(result, templates),
+        "diagnoses": [
+            {"mistakes": [{"id": a.id, "title": mistake_title(a.id, templates=templates),
+                           "node": to_text(a.node), "step": ref.number,
+                           "explanation": describe(a, templates=templates)}
+                          for a, ref in d.pairs],
+             "order": d.order}
+            for d in result.diagnoses],
+        "unknown_variables": [str(s) for s in result.strangers],
+    }
+
+
+__all__ = ["check", "AnswerCheck", "Counterexample", "Diagnosis", "StepRef", "AnswerParseError",
+           "read_answer", "render_check", "check_json", "explanation", "describe",
+           "mistake_title", "Judge", "agree", "locate", "diagnose_answer",
+           "differentiations", "differentiate_rest"]

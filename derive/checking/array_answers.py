@@ -1,0 +1,168 @@
+"""Checking an answer for a gradient or a Jacobian, entry by entry.
+
+The gradient of f by (x₁, …, xₙ) is the row (∂f/∂x₁, …, ∂f/∂xₙ); the Jacobian of
+(f₁, …, fₘ) is the m×n matrix whose entry (i, j) is ∂fᵢ/∂xⱼ.  So an answer for either is a
+set of partial derivatives, and each entry is judged exactly as a single answer is
+(``answers.check``): right or wrong, a point where a wrong entry differs, and the mistake
+that gives it, with the step of that entry's worked solution.
+
+Answers are written in brackets: ``[2xy, x^2]`` for a gradient, ``[[2x, 0], [y, x]]`` for a
+Jacobian (a row per function; a Jacobian of one function may be written as one row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import sympy as sp
+
+from derive.checking.answers import AnswerCheck, AnswerParseError, check, check_json
+from derive.core.display import Displayed, shortened
+from derive.errors import InputError, own_errors
+from derive.present.json_fields import common_fields, json_document
+from derive.read.parsing import ParseError, is_vector, vector_components
+
+KINDS = ("gradient", "jacobian")
+WORDS = {"gradient": "gradient", "jacobian": "Jacobian"}
+
+
+@dataclass(frozen=True, repr=False)
+class ArrayAnswerCheck(Displayed):
+    """The verdict on each entry of a gradient or Jacobian answer."""
+
+    kind: str                                   # "gradient" or "jacobian"
+    input: str
+    answer_text: str
+    variables: tuple[sp.Symbol, ...]
+    entries: tuple[tuple[AnswerCheck, ...], ...]  # a row per function
+
+    @property
+    def correct(self) -> bool:
+        return all(e.correct for row in self.entries for e in row)
+
+    @property
+    def wrong(self) -> int:
+        return sum(not e.correct for row in self.entries for e in row)
+
+    @property
+    def count(self) -> int:
+        return sum(len(row) for row in self.entries)
+
+    def render(self, fmt: str = "text", **options) -> str:
+        return render_array_check(self, fmt, **options)
+
+    def summary(self) -> str:
+        """``gradient of x^2 y: 1 of 2 entries wrong``."""
+        verdict = (f"all {self.count} entries right" if self.correct else
+                   f"{self.wrong} of {self.count} {'entry' if self.count == 1 else 'entries'} "
+                   "wrong")
+        return f"{WORDS[self.kind]} of {shortened(self.input)}: {verdict}"
+
+
+@own_errors
+def check_array(kind: str, expression, answer: str, variables=None, *,
+                style: str = "method") -> ArrayAnswerCheck:
+    """Judge ``answer`` as the ``kind`` ("gradient" or "jacobian") of ``expression`` by
+    ``variables`` (default: the function's variables in alphabetical order)."""
+    from derive.api import default_variables, read_expression, read_variables, read_vector
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    if not isinstance(answer, str) or not answer.strip():
+        raise InputError("the answer is empty: give it with --answer")
+    texts = _function_texts(kind, expression)
+    functions = (read_vector(expression) if kind == "jacobian"
+                 else (read_expression(expression),))
+    chosen = read_variables(variables, None, ()) or default_variables(functions, ())
+    rows = _answer_rows(kind, answer, len(functions), chosen)
+    entries = tuple(
+        tuple(_entry(text, answer, entry, start, variable, style)
+              for (entry, start), variable in zip(row, chosen))
+        for text, row in zip(texts, rows))
+    return ArrayAnswerCheck(kind, str(expression), answer, tuple(chosen), entries)
+
+
+def _function_texts(kind, expression) -> tuple[str, ...]:
+    if isinstance(expression, str) and is_vector(expression):
+        if kind != "jacobian":
+            raise InputError("a gradient is of one function, not a vector: use --jacobian")
+        return tuple(text for text, _ in vector_components(expression))
+    if kind == "jacobian":
+        raise InputError("a Jacobian is of a vector of functions, written [f1, f2, ...]; "
+                         "for one function use --gradient")
+    return (expression,)
+
+
+def _answer_rows(kind, answer, functions, variables) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """The answer's entries as text with their columns in the answer, row by row; the shape
+    must be that of the array asked for."""
+    m, n = functions, len(variables)
+    names = ", ".join(v.name for v in variables)
+    shape = (f"has {_entries(n)} (by {names})" if kind == "gradient"
+             else f"is {m}×{n} (a row per function, a column per variable: {names})")
+    try:
+        outer = vector_components(answer)
+    except ParseError:
+        raise InputError(f"the answer to a {WORDS[kind]} is written in brackets: the "
+                         f"{WORDS[kind]} {shape}") from None
+    if all(is_vector(text) for text, _ in outer):
+        rows = tuple(tuple((text, start + inner) for text, inner in vector_components(row))
+                     for row, start in outer)
+    else:
+        rows = (outer,)
+    if len(rows) != m or any(len(row) != n for row in rows):
+        given = " and ".join(sorted({str(len(row)) for row in rows}))
+        found = (f"{len(rows)} rows of {given}" if len(rows) > 1
+                 else _entries(len(rows[0])))
+        raise InputError(f"the {WORDS[kind]} {shape}; the answer has {found}")
+    return rows
+
+
+def _entries(k: int) -> str:
+    return f"{k} entr{'y' if k == 1 else 'ies'}"
+
+
+def _entry(function_text, answer, entry, start, variable, style) -> AnswerCheck:
+    try:
+        return check(function_text, entry, variable, style=style)
+    except AnswerParseError as err:  # say where in the whole answer
+        raise AnswerParseError(err.message, answer, start + err.column) from None
+
+
+def render_array_check(result: ArrayAnswerCheck, fmt: str = "text", *,
+                       solution: Optional[bool] = None, standalone: bool = False,
+                       templates: Optional[str] = None) -> str:
+    """The verdict on every entry in a format; ``solution``: with each entry's worked
+    solution (default: for the wrong entries)."""
+    from derive.present.render import render_document
+    if fmt == "json":
+        return json_document(array_check_json(result, templates))
+    entries = tuple(
+        tuple(render_document("check.j2", fmt, False, templates, check=e, solution=e.solution,
+                              show_solution=(not e.correct) if solution is None else solution)
+              for e in row)
+        for row in result.entries)
+    return render_document("check-array.j2", fmt, standalone, templates, result=result,
+                           rendered=entries)
+
+
+def array_check_json(result: ArrayAnswerCheck, templates: Optional[str] = None) -> dict:
+    """The verdict on every entry as JSON data: ``result`` is derive's gradient (a list) or
+    Jacobian (a list of rows), ``verified`` whether every entry's solution passed its checks
+    (the common fields: ``derive.present.json_fields``)."""
+    solutions = [e.solution for row in result.entries for e in row]
+    rows = [[e.expected for e in row] for row in result.entries]
+    expected = sp.Matrix(rows[0]) if result.kind == "gradient" else sp.Matrix(rows)
+    return {
+        **common_fields(result.input, expected, verified=all(s.verified for s in solutions),
+                        checks=[c for s in solutions for c in s.checks]),
+        "kind": result.kind,
+        "correct": result.correct,
+        "variables": [v.name for v in result.variables],
+        "wrong_entries": result.wrong,
+        "entries": [[check_json(e, templates) for e in row] for row in result.entries],
+    }
+
+
+__all__ = ["ArrayAnswerCheck", "check_array", "render_array_check", "array_check_json"]

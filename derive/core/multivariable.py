@@ -1,0 +1,293 @@
+"""Several variables: gradients, Jacobians, Hessians and the vector chain rule, entry by entry.
+
+For f: ℝⁿ → ℝ and variables x₁ … xₙ:
+
+    ∇f = (∂f/∂x₁, …, ∂f/∂xₙ)ᵀ                 (a column)
+    H  = [∂²f/∂xᵢ∂xⱼ]  (n×n)                   the Jacobian of the gradient
+For f: ℝⁿ → ℝᵐ with components f₁ … fₘ:
+    J  = [∂fᵢ/∂xⱼ]  (m×n)                      rows = outputs, columns = inputs
+
+Each entry is a worked, checked single-variable solution (other variables held constant).
+Identical work is done once: an entry whose function and variable equal an earlier entry's is
+a reference to it, and in a Hessian Hⱼᵢ refers to Hᵢⱼ — the mixed partials are equal
+(Schwarz), which the check confirms entry by entry.
+
+When the components are written in intermediate variables g = (g₁ … gₖ) of x, the vector
+chain rule gives the Jacobian as a product of Jacobians:
+
+    ∂h/∂x = ∂h/∂g · ∂g/∂x        (m×k)(k×n) = m×n
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import sympy as sp
+
+from derive.core.engine import evaluate_at, expand_definitions, function_name, solve
+from derive.core.simplify import shortest_form, teacher_notation
+from derive.core.numeric import values_kept
+from derive.core.display import Displayed, checked_word, shortened
+from derive.core.steps import Check, PointValue, Solution
+from derive.core.verify import equivalent
+
+KINDS = ("gradient", "jacobian", "hessian", "vector")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a vector or matrix of derivatives: its own worked solution, or a
+    reference to an entry with the same work (``same_as``, with ``reason`` "repeat" or
+    "symmetry")."""
+
+    row: int
+    column: int
+    function: sp.Symbol        # the name of the differentiated component: f, f₁, …
+    wrt: tuple[sp.Symbol, ...]
+    result: sp.Expr
+    solution: Optional[Solution] = None
+    same_as: Optional[tuple[int, int]] = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ChainProduct:
+    """The vector chain rule ∂h/∂x = ∂h/∂g · ∂g/∂x, with the shapes of the factors."""
+
+    outer: "ArraySolution"     # ∂h/∂g, m×k, in the intermediate variables
+    inner: "ArraySolution"     # ∂g/∂x, k×n
+    product: sp.Matrix         # the product written in g and x
+    substituted: sp.Matrix     # g replaced by its definition
+
+
+@dataclass(frozen=True, repr=False)
+class ArraySolution(Displayed):
+    """A gradient, Jacobian, Hessian or the derivative of a vector function of one variable."""
+
+    kind: str
+    input: str
+    functions: tuple[sp.Expr, ...]
+    names: tuple[sp.Symbol, ...]          # f, or f₁ … fₘ
+    variables: tuple[sp.Symbol, ...]
+    entries: tuple[tuple[Entry, ...], ...]
+    result: sp.Matrix
+    checks: tuple[Check, ...]
+    gradient: Optional["ArraySolution"] = None    # a Hessian's first derivatives
+    chain: Optional[ChainProduct] = None
+    value: Optional[sp.Matrix] = None
+    point: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+    definitions: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+    evaluations: tuple[PointValue, ...] = ()    # each entry at ``point``, row by row
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.result.shape
+
+    @property
+    def solutions(self):
+        for row in self.entries:
+            for entry in row:
+                if entry.solution is not None:
+                    yield entry.solution
+
+    @property
+    def parts(self) -> tuple["ArraySolution", ...]:
+        """The arrays this one is built from: a Hessian's gradient, a chain's two factors."""
+        parts = (self.gradient,) if self.gradient is not None else ()
+        if self.chain is not None:
+            parts += (self.chain.outer, self.chain.inner)
+        return parts
+
+    @property
+    def verified(self) -> bool:
+        return (all(c.passed for c in self.checks) and all(s.verified for s in self.solutions)
+                and all(p.verified for p in self.parts))
+
+    @property
+    def failed_checks(self) -> tuple[Check, ...]:
+        """The failed checks of the array, of its entries' solutions and of its parts."""
+        failed = [c for c in self.checks if not c.passed]
+        for s in (*self.solutions, *self.parts):
+            failed += s.failed_checks
+        return tuple(failed)
+
+    def render(self, fmt: str = "text", **options) -> str:
+        from derive.present.render import render_array
+        return render_array(self, fmt, **options)
+
+    def summary(self) -> str:
+        """``gradient of x²·y over (x, y) = [2xy; x²], verified``: the matrix written row
+        by row, ``;`` between rows (a gradient is a column)."""
+        from derive.present.notation import to_text
+        functions = ", ".join(to_text(f) for f in self.functions)
+        if len(self.functions) > 1:
+            functions = f"[{functions}]"
+        variables = ", ".join(to_text(v) for v in self.variables)
+        rows = "; ".join(", ".join(to_text(self.result[i, j]) for j in range(self.result.cols))
+                         for i in range(self.result.rows))
+        return (f"{self.kind} of {shortened(functions)} over ({variables}) = "
+                f"[{shortened(rows)}], {checked_word(self.verified)}")
+
+
+def component_names(functions: Sequence[sp.Expr]) -> tuple[sp.Symbol, ...]:
+    """f for one function, f₁ … fₘ for several (another letter if the user uses f)."""
+    base = function_name(sp.Add(*functions)).name
+    if len(functions) == 1:
+        return (sp.Symbol(base),)
+    return tuple(sp.Symbol(f"{base}_{i}") for i in range(1, len(functions) + 1))
+
+
+def gradient_name(function: sp.Symbol, i: int) -> sp.Symbol:
+    """gᵢ = ∂f/∂xᵢ, the i-th entry of the gradient, as a Hessian's rows differentiate it."""
+    return sp.Symbol(f"g_{i + 1}")
+
+
+def _entries(functions, names, variables, definitions, style, reserved=frozenset()):
+    """Worked entries ∂fᵢ/∂xⱼ; a repeated (function, variable) pair refers to its first."""
+    done: dict[tuple, tuple[int, int]] = {}
+    rows = []
+    for i, (f, name) in enumerate(zip(functions, names)):
+        row = []
+        for j, x in enumerate(variables):
+            key = (f, x)
+            wrt = (x,)
+            if key in done:
+                ref = done[key]
+                earlier = rows[ref[0]][ref[1]] if ref[0] < len(rows) else row[ref[1]]
+                row.append(Entry(i, j, name, wrt, earlier.result, same_as=ref, reason="repeat"))
+                continue
+            solution = solve(f, x, style=style, definitions=definitions, name=name,
+                             partial=len(variables) > 1 or None, reserved=reserved)
+            done[key] = (i, j)
+            row.append(Entry(i, j, name, wrt, solution.result, solution=solution))
+        rows.append(tuple(row))
+    return tuple(rows)
+
+
+def _matrix(entries) -> sp.Matrix:
+    return sp.Matrix([[e.result for e in row] for row in entries])
+
+
+def _check_matrix(kind: str, result: sp.Matrix, expected: sp.Matrix, functions) -> Check:
+    """Every entry against SymPy's own jacobian/hessian, on the functions' real domain."""
+    domain = sp.Add(*functions)
+    for a, b in zip(result, expected):
+        verdict = equivalent(a, b, domain)
+        if not verdict.passed:
+            return Check(kind, "derivative", False, verdict.method, verdict.detail)
+    return Check(kind, "derivative", True, "entrywise")
+
+
+def _value(kind, result: sp.Matrix, point, functions, names, variables, gradient=None) -> dict:
+    """The array at the point, entry by entry (``evaluate_at``): ``evaluations``, and
+    ``value``, the matrix of values when every entry has one."""
+    if not point:
+        return {}
+    partial = len(variables) > 1
+    evaluations = tuple(
+        evaluate_at(_entry_orders(kind, i, j, result, functions, variables, gradient), point,
+                    names[0] if kind in ("gradient", "hessian") else names[i], partial)
+        for i in range(result.rows) for j in range(result.cols))
+    if any(e.value is None for e in evaluations):
+        return dict(evaluations=evaluations)
+    return dict(evaluations=evaluations,
+                value=sp.Matrix(result.rows, result.cols, [e.value for e in evaluations]))
+
+
+def _entry_orders(kind, i, j, result, functions, variables, gradient):
+    """What entry (i, j) differentiates, by which variable, and its formula, order by order
+    (a Hessian's entry differentiates the gradient's i-th entry)."""
+    if kind == "hessian":
+        g = gradient.result[i]
+        return [(functions[0], variables[i], g, ()), (g, variables[j], result[i, j], ())]
+    if kind == "gradient":
+        return [(functions[0], variables[i], result[i, j], ())]
+    if kind == "vector":
+        return [(functions[i], variables[0], result[i, j], ())]
+    return [(functions[i], variables[j], result[i, j], ())]
+
+
+@values_kept()  # the checks of one solution share their values at each point
+def array_derivative(kind: str, functions: Sequence[sp.Expr], variables: Sequence[sp.Symbol], *,
+                     text: str = "", definitions=(), point=None, style: str = "method",
+                     names: Optional[Sequence[sp.Symbol]] = None,
+                     reserved: frozenset = frozenset()) -> ArraySolution:
+    """The worked gradient, Jacobian, Hessian, or derivative of a vector of functions.
+    ``names`` are what the components are called (default f, or f₁ … fₘ)."""
+    functions, variables = tuple(functions), tuple(variables)
+    expanded = expand_definitions(definitions)
+    with sp.evaluate(False):
+        in_x = tuple(f.xreplace(expanded) for f in functions)
+    names = tuple(names) if names else component_names(in_x)
+    points = tuple((point or {}).items())
+    if kind == "hessian":
+        return _hessian(text, functions, in_x, names, variables, definitions, point, style)
+    if kind == "jacobian" and definitions and _is_vector_chain(functions, definitions):
+        return _vector_chain(text, functions, in_x, names, variables, definitions, point, style)
+    entries = _entries(functions, names, variables, definitions, style, reserved)
+    result = _matrix(entries)
+    expected = sp.Matrix([f.doit() for f in in_x]).jacobian(sp.Matrix(variables))
+    if kind in ("gradient", "vector"):
+        result = result.reshape(len(result), 1)
+        expected = expected.reshape(len(expected), 1)
+    check = _check_matrix(kind, result, expected, in_x)
+    return ArraySolution(kind, text, in_x, names, variables, entries, result, (check,),
+                         point=points,
+                         **_value(kind, result, point, in_x, names, variables),
+                         definitions=tuple(definitions))
+
+
+def _hessian(text, functions, in_x, names, variables, definitions, point, style):
+    """H = the Jacobian of the gradient; Hⱼᵢ for j > i refers to Hᵢⱼ (symmetry)."""
+    gradient = array_derivative("gradient", functions, variables, definitions=definitions,
+                                style=style, text=text)
+    rows = []
+    for i, g in enumerate(gradient.result):
+        name = gradient_name(names[0], i)
+        row = []
+        for j, x in enumerate(variables):
+            wrt = (variables[i], x)
+            if j < i:
+                mirror = rows[j][i]
+                row.append(Entry(i, j, name, wrt, mirror.result, same_as=(j, i),
+                                 reason="symmetry"))
+                continue
+            solution = solve(g, x, style=style, name=name, partial=True)
+            row.append(Entry(i, j, name, wrt, solution.result, solution=solution))
+        rows.append(tuple(row))
+    entries = tuple(rows)
+    result = _matrix(entries)
+    check = _check_matrix("hessian", result, sp.hessian(in_x[0].doit(), variables), in_x)
+    return ArraySolution("hessian", text, in_x, names, variables, entries, result, (check,),
+                         gradient=gradient,
+                         **_value("hessian", result, point, in_x, names, variables, gradient),
+                         point=tuple((point or {}).items()), definitions=tuple(definitions))
+
+
+def _is_vector_chain(functions, definitions) -> bool:
+    """The components are written in the user's intermediates only (h(g), g(x))."""
+    names = {n for n, _ in definitions}
+    return all(f.free_symbols and f.free_symbols <= names for f in functions)
+
+
+def _vector_chain(text, functions, in_x, names, variables, definitions, point, style):
+    """∂h/∂x = ∂h/∂g · ∂g/∂x, each factor worked entry by entry, then multiplied."""
+    g_names = tuple(n for n, _ in definitions if any(f.has(n) for f in functions))
+    g_defs = tuple(d for n, d in definitions if n in g_names)
+    reserved = frozenset(str(n) for n, _ in definitions) | {str(n) for n in names}
+    outer = array_derivative("jacobian", functions, g_names, style=style, names=names,
+                             reserved=reserved)
+    inner = array_derivative("jacobian", g_defs, variables, style=style, names=g_names,
+                             reserved=reserved)
+    product = outer.result * inner.result
+    expanded = expand_definitions(definitions)
+    substituted = product.xreplace(expanded)
+    result = substituted.applyfunc(lambda e: teacher_notation(shortest_form(e)))
+    expected = sp.Matrix([f.doit() for f in in_x]).jacobian(sp.Matrix(variables))
+    checks = (_check_matrix("vector-chain", result, expected, in_x),)
+    chain = ChainProduct(outer, inner, product, substituted)
+    return ArraySolution("jacobian", text, in_x, names, variables, (), result, checks,
+                         chain=chain,
+                         **_value("jacobian", result, point, in_x, names, variables),
+                         point=tuple((point or {}).items()), definitions=tuple(definitions))

@@ -1,0 +1,2 @@
+"""Problem sheets: the banks of problem templates, and randomized sheets made from them with
+worked, checked solutions."""
