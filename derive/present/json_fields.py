@@ -28,14 +28,38 @@ def json_document(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def sympy_text(e) -> str:
+    """An expression as a SymPy string, the same in every run: eᵘ written as the user typed
+    it (``Pow(E, u)``) is written ``exp(u)``.  Both forms are one generator to SymPy's term
+    order, which then leaves terms that differ only there in an order that changes with
+    Python's string hashing from run to run."""
+    return str(_exp_written_alike(e)) if isinstance(e, sp.Basic) else str(e)
+
+
+def _exp_written_alike(e: sp.Basic) -> sp.Basic:
+    """``e`` with each ``Pow(E, u)`` as ``exp(u)``, every other node kept as built (a node
+    is rebuilt, unevaluated, only where something below it changed)."""
+    if e.is_Atom:
+        return e
+    args = tuple(_exp_written_alike(a) for a in e.args)
+    if isinstance(e, sp.Pow) and e.base is sp.E:
+        return sp.exp(args[1], evaluate=False)
+    if args == e.args:
+        return e
+    try:
+        return e.func(*args, evaluate=False)
+    except TypeError:  # a node that takes no evaluate flag
+        return e.func(*args)
+
+
 def expression_json(value):
-    """An expression as a SymPy string; a matrix as a list (a column) or a list of rows;
-    None stays None."""
+    """An expression as a SymPy string (``sympy_text``); a matrix as a list (a column) or a
+    list of rows; None stays None."""
     if value is None:
         return None
     if isinstance(value, sp.MatrixBase):
-        return _shaped(value, str)
-    return str(value)
+        return _shaped(value, sympy_text)
+    return sympy_text(value)
 
 
 def _shaped(matrix: sp.MatrixBase, convert) -> list:

@@ -34,7 +34,8 @@ import sympy as sp
 from derive.present import notation
 from derive.cache import cache_dir
 from derive.errors import RenderError
-from derive.present.json_fields import common_fields, expression_json, json_document
+from derive.present.json_fields import (common_fields, expression_json, json_document,
+                                         sympy_text)
 from derive.present.linebreak import fit_aligns, fit_paragraphs, wrap_text
 from derive.core.steps import Solution, Step
 
@@ -230,16 +231,16 @@ def _step_json(step: Step, templates) -> dict:
         "rule": step.rule,
         "latex": render_step(step, "latex", templates),
         "text": render_step(step, "text", templates),
-        "target": str(step.target),
-        "result": str(step.result),
+        "target": sympy_text(step.target),
+        "result": sympy_text(step.result),
     }
     if step.wrt is not None:
-        data["wrt"] = str(step.wrt)
+        data["wrt"] = sympy_text(step.wrt)
     if step.of is not None:
-        data["of"] = str(step.of)
+        data["of"] = sympy_text(step.of)
         data["partial"] = step.partial
     if step.condition is not None:
-        data["condition"] = str(step.condition)
+        data["condition"] = sympy_text(step.condition)
     if step.bindings:
         data["intermediates"] = [_binding_json(b) for b in step.bindings]
     if step.substeps:
@@ -248,16 +249,17 @@ def _step_json(step: Step, templates) -> dict:
 
 
 def _binding_json(node) -> dict:
-    return {"name": str(node.name), "definition": str(node.definition),
-            "expanded": str(node.expanded), "arguments": [str(a) for a in node.arguments]}
+    return {"name": sympy_text(node.name), "definition": sympy_text(node.definition),
+            "expanded": sympy_text(node.expanded),
+            "arguments": [sympy_text(a) for a in node.arguments]}
 
 
 def _intermediates_json(solution: Solution) -> list:
     """The intermediates of the first order: the user's definitions, then the engine's."""
     listed = [_binding_json(b) for b in solution.intermediates]
     named = {entry["name"] for entry in listed}
-    given = [{"name": str(n), "definition": str(d), "given": True}
-             for n, d in solution.definitions if str(n) not in named]
+    given = [{"name": sympy_text(n), "definition": sympy_text(d), "given": True}
+             for n, d in solution.definitions if sympy_text(n) not in named]
     return given + listed
 
 
@@ -268,9 +270,9 @@ def to_json(solution: Solution, templates: Optional[str] = None) -> dict:
         **common_fields(solution.input, solution.result, verified=solution.verified,
                         checks=solution.checks, point=solution.point, value=solution.value,
                         reason=value_reason((solution.evaluation,), templates)),
-        "expression": str(solution.expression),
+        "expression": sympy_text(solution.expression),
         "kind": solution.kind,
-        "wrt": [str(v) for v in solution.sequence or (solution.wrt,)],
+        "wrt": [sympy_text(v) for v in solution.sequence or (solution.wrt,)],
         "order": solution.order,
         "style": solution.style,
         "result_latex": notation.to_latex(solution.result),
@@ -306,15 +308,15 @@ def array_json(array, templates: Optional[str] = None) -> dict:
                         checks=array.failed_checks, point=array.point, value=array.value,
                         reason=value_reason(array.evaluations, templates)),
         "kind": array.kind,
-        "expression": [str(f) for f in array.functions] if len(array.functions) > 1
-        else str(array.functions[0]),
-        "wrt": [str(v) for v in array.variables],
+        "expression": [sympy_text(f) for f in array.functions] if len(array.functions) > 1
+        else sympy_text(array.functions[0]),
+        "wrt": [sympy_text(v) for v in array.variables],
         "shape": list(array.shape),
         "result_latex": notation.matrix_latex(array.result),
-        "intermediates": [{"name": str(n), "definition": str(d), "given": True}
+        "intermediates": [{"name": sympy_text(n), "definition": sympy_text(d), "given": True}
                           for n, d in array.definitions],
         "entries": [
-            {"row": e.row, "column": e.column, "result": str(e.result),
+            {"row": e.row, "column": e.column, "result": sympy_text(e.result),
              **({"same_as": list(e.same_as), "reason": e.reason} if e.same_as else {}),
              **({"solution": to_json(e.solution, templates)} if e.solution else {})}
             for row in array.entries for e in row],
