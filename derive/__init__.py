@@ -10,10 +10,11 @@ from derive.api import differentiate, gradient, hessian, jacobian
 from derive.core.multivariable import ArraySolution
 from derive.errors import DeriveError, InputError, TimeLimitExceeded, VerificationError
 from derive.core.steps import Solution, Step
+from derive.present.results import render
 
 __version__ = "0.1.0"
 __all__ = ["differentiate", "gradient", "jacobian", "hessian", "trace", "check", "check_array",
-           "matrix",
+           "matrix", "render",
            "ArraySolution", "Solution", "Step", "DeriveError", "InputError",
            "VerificationError", "TimeLimitExceeded", "__version__"]
 

@@ -11,6 +11,24 @@ code the command line gives it (``derive.cli.main.run`` maps them all in one pla
 from __future__ import annotations
 
 import functools
+from typing import Callable
+
+# how a message writes an expression: derive's notation (x², sin(x)), installed by
+# derive.present.notation when it loads; SymPy's own string before that
+_writer: list[Callable[..., str]] = []
+
+
+def use_expression_writer(writer: Callable[..., str]) -> None:
+    """Install the function messages write expressions with (``writer(expr, order=...)``)."""
+    _writer[:] = [writer]
+
+
+def written(expr, *, order: str = "none", limit: int = 0) -> str:
+    """``expr`` as an error message writes it: in derive's notation, terms in the order
+    given (``order="none"``: as stored); cut to ``limit`` characters with "..." when
+    ``limit`` is set."""
+    text = _writer[0](expr, order=order) if _writer else str(expr)
+    return text if not limit or len(text) <= limit else text[:limit - 3] + "..."
 
 
 class DeriveError(Exception):

@@ -50,7 +50,8 @@ from derive.core.local import derivative_step
 from derive.present.notation import name_text, to_latex, to_text
 from derive.read.parsing import is_vector, parse_symbol
 from derive.present.render import render_document
-from derive.core.display import Displayed, checked_word, shortened
+from derive.core.display import Displayed
+from derive.present.words import checked_word, shortened
 from derive.core.steps import Check, Checked, Leibniz
 from derive.core.verify import equivalent
 

@@ -30,7 +30,8 @@ from typing import Iterable, Optional, Sequence
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.core.display import Displayed, shortened
+from derive.core.display import Displayed
+from derive.present.words import shortened
 from derive.errors import InputError, VerificationError, own_errors
 from derive.present.json_fields import common_fields, json_document
 from derive.core.sizes import check_number_sizes, has_large_powers

@@ -18,7 +18,8 @@ from typing import Optional
 import sympy as sp
 
 from derive.checking.answers import AnswerCheck, AnswerParseError, check, check_json
-from derive.core.display import Displayed, shortened
+from derive.core.display import Displayed
+from derive.present.words import shortened
 from derive.errors import InputError, own_errors
 from derive.present.json_fields import common_fields, json_document
 from derive.read.parsing import ParseError, is_vector, vector_components

@@ -28,7 +28,7 @@ import sympy as sp
 from derive.core.engine import evaluate_at, expand_definitions, function_name, solve
 from derive.core.simplify import shortest_form, teacher_notation
 from derive.core.numeric import values_kept
-from derive.core.display import Displayed, checked_word, shortened
+from derive.core.display import Displayed
 from derive.core.steps import Check, PointValue, Solution
 from derive.core.verify import equivalent
 
@@ -111,23 +111,6 @@ class ArraySolution(Displayed):
         for s in (*self.solutions, *self.parts):
             failed += s.failed_checks
         return tuple(failed)
-
-    def render(self, fmt: str = "text", **options) -> str:
-        from derive.present.render import render_array
-        return render_array(self, fmt, **options)
-
-    def summary(self) -> str:
-        """``gradient of x²·y over (x, y) = [2xy; x²], verified``: the matrix written row
-        by row, ``;`` between rows (a gradient is a column)."""
-        from derive.present.notation import to_text
-        functions = ", ".join(to_text(f) for f in self.functions)
-        if len(self.functions) > 1:
-            functions = f"[{functions}]"
-        variables = ", ".join(to_text(v) for v in self.variables)
-        rows = "; ".join(", ".join(to_text(self.result[i, j]) for j in range(self.result.cols))
-                         for i in range(self.result.rows))
-        return (f"{self.kind} of {shortened(functions)} over ({variables}) = "
-                f"[{shortened(rows)}], {checked_word(self.verified)}")
 
 
 def component_names(functions: Sequence[sp.Expr]) -> tuple[sp.Symbol, ...]:

@@ -27,7 +27,7 @@ from typing import Callable, Optional
 import mpmath
 import sympy as sp
 
-from derive.errors import InputError
+from derive.errors import InputError, written
 from derive.functions import LogBase
 
 DIGITS = 30
@@ -127,9 +127,8 @@ def require_in_range(e: sp.Expr, point: dict) -> None:
     """Refuse (``InputError``) a point where ``e`` is real but beyond 2^``MAX_BITS``: its
     value would be too large to build (2^(2^(2^x)) at x = 10)."""
     if out_of_range_at(e, point):
-        from derive.present.notation import to_text
-        where = ", ".join(f"{k} = {to_text(v)}" for k, v in point.items())
-        raise InputError(f"at {where} the value of {to_text(e, order='none')} is beyond "
+        where = ", ".join(f"{k} = {written(v, order=None)}" for k, v in point.items())
+        raise InputError(f"at {where} the value of {written(e)} is beyond "
                          f"2^{MAX_BITS} (about 10^4932), too large to work with")
 
 

@@ -20,6 +20,7 @@ from typing import Callable, Optional
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from derive.errors import written
 from derive.functions import LogBase
 
 Expr = sp.Expr
@@ -187,9 +188,8 @@ def _base_never_positive(base, exponent):
     """Why bᵉ is refused when its base is never positive: 0ᵉ is 0 wherever it is defined
     (e > 0), so its derivative is 0 there; a negative base to a varying power has a real
     value only at isolated exponents."""
-    from derive.present.notation import to_text
-    power = to_text(sp.Pow(base, exponent, evaluate=False), order="none")
-    exponent = to_text(exponent, order="none")
+    power = written(sp.Pow(base, exponent, evaluate=False))
+    exponent = written(exponent)
     if base.is_zero:
         return (f"{power} is 0 wherever it is defined (where {exponent} > 0), so its "
                 f"derivative there is 0: write 0 for it (a power with a varying exponent needs "

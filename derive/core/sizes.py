@@ -15,7 +15,7 @@ import math
 
 import sympy as sp
 
-from derive.errors import InputError
+from derive.errors import InputError, written
 
 MAX_DIGITS = 10_000
 LARGE_POWER = 8     # integer powers of sums above this are not multiplied out
@@ -47,13 +47,8 @@ def check_number_sizes(expr: sp.Expr) -> None:
         if isinstance(p, sp.Pow) and p.base.is_number and p.exp.is_number:
             if _log10_size(p) > MAX_DIGITS:
                 raise InputError(f"a number in the expression is too large to work with "
-                                 f"(more than {MAX_DIGITS} digits): {_short(p)}")
+                                 f"(more than {MAX_DIGITS} digits): {written(p, limit=40)}")
 
-
-def _short(p) -> str:
-    from derive.present.notation import to_text
-    text = to_text(p, order="none")
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def has_large_powers(e: sp.Expr) -> bool:

@@ -11,7 +11,7 @@ from typing import Optional
 
 import sympy as sp
 
-from derive.core.display import Displayed, checked_word, shortened
+from derive.core.display import Displayed
 
 
 @dataclass(frozen=True)
@@ -186,20 +186,3 @@ class Solution(Checked, Displayed):
     @property
     def kind(self) -> str:
         return "partial" if self.partial else "derivative"
-
-    def render(self, fmt: str = "text", **options) -> str:
-        """The solution as text, markdown, latex or json (see ``derive.present.render``)."""
-        from derive.present.render import render
-        return render(self, fmt, **options)
-
-    def summary(self) -> str:
-        """``d/dx ln(sin²(x³)) = 6x² cot(x³), verified``; ``∂²/∂y∂x`` for a mixed partial."""
-        from derive.present.notation import leibniz_sequence_text, to_text
-        operator = leibniz_sequence_text(None, self.sequence or (self.wrt,) * self.order,
-                                         partial=self.partial)
-        return (f"{operator} {shortened(to_text(self.expression))} = "
-                f"{shortened(to_text(self.result))}, {checked_word(self.verified)}")
-
-    def _repr_latex_(self) -> str:
-        from derive.present.render import result_equation
-        return "$\\displaystyle " + result_equation(self) + "$"

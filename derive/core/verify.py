@@ -26,7 +26,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.functions import derivatives_as_subs
-from derive.errors import InputError
+from derive.errors import InputError, written
 from derive.core.numeric import DIGITS, MAX_BITS, out_of_range_at, value_at
 from derive.core.sizes import suits_polynomial_algorithms
 from derive.core.steps import Check, Step
@@ -152,8 +152,7 @@ def require_real_values(function: sp.Expr) -> None:
         too_large = too_large or out_of_range_at(concrete, point)
         if not symbols:
             break
-    from derive.present.notation import to_text
-    text = to_text(function, order="none")
+    text = written(function)
     if too_large:
         raise InputError(f"{text} grows too fast to check numerically: its values are beyond "
                          f"2^{MAX_BITS} (about 10^4932) at every point tried")

@@ -47,7 +47,8 @@ from typing import Optional
 
 import sympy as sp
 
-from derive.core.display import Displayed, checked_word, shortened
+from derive.core.display import Displayed
+from derive.present.words import checked_word, shortened
 from derive.errors import InputError, own_errors
 from derive.matrices.index_method import (Entries, check_result, collapse, concrete_index,
                                         dimensions, instantiate, size_choices, sizes_text,

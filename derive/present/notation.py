@@ -99,6 +99,7 @@ from sympy.printing.latex import translate as _latex_translate
 from sympy.printing.pretty.pretty_symbology import greek_unicode
 from sympy.printing.str import StrPrinter
 
+from derive.errors import use_expression_writer
 from derive.functions import LogBase
 
 __all__ = [
@@ -963,3 +964,7 @@ def leibniz_sequence_text(of, sequence, *, partial=False) -> str:
 def leibniz_sequence_latex(of, sequence, *, partial=False) -> str:
     r"""``\frac{\partial^{2} f}{\partial y \partial x}`` for differentiating f by x, then y."""
     return _leibniz_sequence(LatexBoardPrinter(), of, sequence, partial)
+
+
+# error messages anywhere in derive write expressions in this notation
+use_expression_writer(to_text)

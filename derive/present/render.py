@@ -173,25 +173,6 @@ def latex_escape(text: str) -> str:
     return "".join(LATEX_SPECIALS.get(c, c) for c in str(text))
 
 
-def render(solution: Solution, fmt: str = "text", *, standalone: bool = False,
-           templates: Optional[str] = None, width: Optional[int] = None) -> str:
-    """The whole solution in one format (``json`` gives the JSON document); text is wrapped
-    at ``width`` columns (see ``render_document``)."""
-    if fmt == "json":
-        return json_document(to_json(solution, templates))
-    return render_document("solution.j2", fmt, standalone, templates, line_width=width,
-                           solution=solution)
-
-
-def render_array(array, fmt: str = "text", *, standalone: bool = False,
-                 templates: Optional[str] = None, width: Optional[int] = None) -> str:
-    """A gradient, Jacobian or Hessian in one format; text wrapped at ``width`` columns."""
-    if fmt == "json":
-        return json_document(array_json(array, templates))
-    return render_document("array.j2", fmt, standalone, templates, line_width=width,
-                           array=array)
-
-
 def render_document(name: str, fmt: str, standalone: bool, templates: Optional[str], *,
                     line_width: Optional[int] = None, **context) -> str:
     """``<fmt>/<name>`` rendered with ``context``; with ``standalone`` (LaTeX) wrapped in
