@@ -41,7 +41,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.conventions import split_super_sub
 
-from derive.api import default_variables, read_expression, read_point, read_variables, read_vector
+from derive.read.request import (default_variables, read_expression, read_point, read_variables,
+                                 read_vector)
 from derive.errors import InputError, own_errors
 from derive.core.graph import OUTPUT_NAMES, _first_free, _intermediate_names
 from derive.present.json_fields import common_fields, json_document

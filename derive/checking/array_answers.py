@@ -66,7 +66,7 @@ def check_array(kind: str, expression, answer: str, variables=None, *,
                 style: str = "method") -> ArrayAnswerCheck:
     """Judge ``answer`` as the ``kind`` ("gradient" or "jacobian") of ``expression`` by
     ``variables`` (default: the function's variables in alphabetical order)."""
-    from derive.api import default_variables, read_expression, read_variables, read_vector
+    from derive.read.request import default_variables, read_expression, read_variables, read_vector
 
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")

@@ -24,7 +24,7 @@ from derive.core.graph import OUTPUT_NAMES, Graph, arguments_of, decompose
 from derive.core.local import Refused, derivative_step
 from derive.core.timing import phase
 from derive.core.simplify import simplification_steps, simplify_affordable
-from derive.core.numeric import require_in_range, value_at, values_kept
+from derive.core.numeric import is_real_number, require_in_range, value_at, values_kept
 from derive.core.steps import Factor, Intermediate, Leibniz, PointValue, Solution, Step
 from derive.core.verify import check_answer, check_steps, real_everywhere, require_real_values
 
@@ -225,14 +225,6 @@ def at_point(e: sp.Expr, point: dict) -> sp.Expr:
     """``e`` with every variable of the point replaced at once (one after the other, x/√(x² + y²)
     at x = 0 would be 0 before y = 0 makes it 0/0)."""
     return e.subs(point, simultaneous=True)
-
-
-def is_real_number(value: sp.Expr) -> bool:
-    """Whether ``value`` is a finite real number."""
-    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        return False
-    numeric = sp.N(value)
-    return numeric.is_number and numeric.is_real is not False and abs(sp.im(numeric)) < 1e-15
 
 
 def _one_order(expression, wrt, style, graph=None, partial=False, name=None,

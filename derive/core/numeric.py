@@ -247,3 +247,11 @@ def _by_sympy(e, known, digits):
     if abs(im) > 1e-20 * (1 + abs(re)):
         raise Undefined()
     return mpmath.mpf(sp.Float(re, digits))
+
+
+def is_real_number(value: sp.Expr) -> bool:
+    """Whether ``value`` is a finite real number."""
+    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return False
+    numeric = sp.N(value)
+    return numeric.is_number and numeric.is_real is not False and abs(sp.im(numeric)) < 1e-15

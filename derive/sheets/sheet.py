@@ -54,7 +54,8 @@ import sympy as sp
 from derive import api
 from derive.sheets.banks import (Bank, Filled, Read, Template, Value, format_value, ill_posed,
                                  read_filled, template_error)
-from derive.core.engine import in_inputs, is_real_number
+from derive.core.engine import in_inputs
+from derive.core.numeric import is_real_number
 from derive.errors import InputError, TimeLimitExceeded, VerificationError
 from derive.sheets.limits import MAX_COUNT, MAX_VARIANTS
 from derive.core.timing import time_limit
