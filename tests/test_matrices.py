@@ -9,6 +9,9 @@ import sympy as sp
 
 import derive.matrices.solution as matrices
 from derive.cli.main import run
+from derive.core.steps import Check
+from derive.matrices.elementwise import ELEMENTWISE, Elementwise
+from derive.matrices.expressions import Func
 from derive.matrices.index_method import instantiate
 from derive.matrices.solution import solve_matrix
 from derive.matrices.parsing import parse_shapes
@@ -604,3 +607,64 @@ def test_a_vector_by_a_scalar_has_no_delta_to_collapse():
 def test_latex_of_both_layouts_compiles(tmp_path):
     for k, (text, wrt, shapes, *_rest) in enumerate(LAYOUT_PAIRS):
         _compiles(tmp_path, f"d{k}", _shape_args(text, wrt, shapes) + ["--layout", "denominator"])
+
+
+# ---------------------------------------------------------------- the rule table
+
+
+def _hyperbolic(monkeypatch, sinh_prime="cosh"):
+    """sinh and cosh added to the table of element-wise functions, one record each (sinh′
+    written as ``sinh_prime``: cosh, or a wrong rule to see the check fail)."""
+    monkeypatch.setitem(ELEMENTWISE, "sinh", Elementwise(
+        "sinh", "sinh", r"\sinh", sp.sinh, note="hyperbolic",
+        derivative=lambda f, ones: Func(sinh_prime, f.arg)))
+    monkeypatch.setitem(ELEMENTWISE, "cosh", Elementwise(
+        "cosh", "cosh", r"\cosh", sp.cosh, derivative=lambda f, ones: Func("sinh", f.arg)))
+
+
+def test_a_new_elementwise_function_is_one_record(monkeypatch):
+    _hyperbolic(monkeypatch)
+    solution = solve_matrix("sinh(W x)", "x", parse_shapes(["W=m,n", "x=n"]))
+    # parsed and differentiated by the record's rule, written by its notation ...
+    assert solution.result_text.text == "diag(cosh(Wx))W"
+    assert solution.result_sympy == "diag(cosh(W*x))*W"
+    assert r"\cosh\left(W \mathbf{x}\right)" in solution.result_text.latex
+    assert solution.steps[0].formulas[0].text == "fᵢ = (sinh(Wx))ᵢ = sinh(Σₖ xₖWᵢₖ)"
+    assert r"\sinh" in solution.steps[0].formulas[0].latex
+    # ... checked entry by entry against the record's SymPy function, and its remark made
+    assert solution.verified
+    assert solution.notes == ("hyperbolic",)
+    scalar = solve_matrix("sinh(a^T x)", "x", parse_shapes(["a=n", "x=n"]))
+    assert scalar.result_text.text == "cosh(aᵀx)aᵀ" and scalar.verified
+
+
+def test_a_wrong_rule_in_the_table_fails_its_check(monkeypatch):
+    _hyperbolic(monkeypatch, sinh_prime="sinh")
+    solution = solve_matrix("sinh(x)", "x", parse_shapes(["x=n"]))
+    assert solution.result_text.text == "diag(sinh(x))"
+    assert not solution.verified
+
+
+def test_a_function_out_of_the_table_is_not_read_as_one(monkeypatch):
+    assert solve_matrix("tanh(x)", "x", parse_shapes(["x=n"])).result_sympy == \
+        "diag(ones - HadamardProduct(tanh(x), tanh(x)))"
+    monkeypatch.delitem(ELEMENTWISE, "tanh")
+    # tanh is now a scalar name multiplying x
+    assert solve_matrix("tanh(x)", "x", parse_shapes(["x=n"])).result_text.text == \
+        "tanh I"
+
+
+def test_every_function_of_the_table_is_differentiated_and_checked():
+    for f in ELEMENTWISE.values():
+        if f.typed:
+            for text, shapes in ((f"{f.name}(x)", ["x=n"]), (f"{f.name}(a^T x)", ["a=n", "x=n"])):
+                solution = solve_matrix(text, "x", parse_shapes(shapes))
+                assert solution.verified, text
+
+
+def test_matrix_checks_are_the_shared_check_record():
+    solution = solve_matrix("x^T A x", "x", parse_shapes(["x=n", "A=n,n"]))
+    assert all(isinstance(c, Check) and c.claim == "derivative" for c in solution.checks)
+    assert [c.sizes for c in solution.checks] == ["n=3", "n=3", "n=2", "n=2"]
+    assert "verified" not in vars(type(solution))     # from Checked, over the checks
+

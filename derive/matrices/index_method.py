@@ -8,26 +8,10 @@ from typing import Optional
 
 import sympy as sp
 
+from derive.matrices.elementwise import function, functions
 from derive.matrices.expressions import (Add, Det, Diag, Func, HDiv, Had, Identity, Inv, Neg, Norm2,
                                        Num, Pow, Prod, Softmax, T, Tr, Var, Zero, product_of)
 from derive.matrices.shapes import shape
-
-class sigmoid(sp.Function):
-    """σ(t) = 1/(1 + e^(−t)), with σ′ = σ(1 − σ)."""
-
-    def fdiff(self, argindex=1):
-        return self * (1 - self)
-
-    def _eval_rewrite_as_exp(self, t, **kwargs):
-        return 1 / (1 + sp.exp(-t))
-
-
-def _relu_piecewise(t):
-    return sp.Piecewise((t, t > 0), (0, True))
-
-
-def _step_piecewise(t):
-    return sp.Piecewise((1, t > 0), (0, True))
 
 
 class InverseEntry(sp.Function):
@@ -45,31 +29,6 @@ class InverseEntry(sp.Function):
         X, k, l = self.args
         return (r"\left(" + X.name + r"^{-1}\right)_{" + printer._print(k) + " " +
                 printer._print(l) + "}")
-
-
-class relu(sp.Function):
-    """relu(t) = max(0, t); relu′(t) = 1[t > 0], with the subgradient 0 at t = 0."""
-
-    def fdiff(self, argindex=1):
-        return step(self.args[0])
-
-    def _latex(self, printer):
-        return r"\operatorname{relu}\left(" + printer._print(self.args[0]) + r"\right)"
-
-
-class step(sp.Function):
-    """1[t > 0]: 1 for t > 0, 0 for t ≤ 0."""
-
-    def fdiff(self, argindex=1):
-        return sp.Integer(0)
-
-    def _latex(self, printer):
-        return r"\mathbf{1}\left[" + printer._print(self.args[0]) + r" > 0\right]"
-
-
-SYMPY_FUNCS = {"exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos": sp.cos, "tanh": sp.tanh,
-               "sigmoid": lambda t: 1 / (1 + sp.exp(-t)), "relu": _relu_piecewise,
-               "step": _step_piecewise}
 
 
 def instantiate(e, sizes: dict, names: dict):
@@ -144,7 +103,7 @@ def instantiate(e, sizes: dict, names: dict):
     if isinstance(e, Inv):
         return instantiate(e.arg, sizes, names).inv()
     if isinstance(e, Func):
-        f = SYMPY_FUNCS[e.name]
+        f = function(e.name).explicit
         t = sp.Symbol("t")
         g = sp.Lambda(t, sp.diff(f(t), t)) if e.prime else f
         return instantiate(e.arg, sizes, names).applyfunc(g)
@@ -276,8 +235,7 @@ class Entries:
             i = self.fresh()
             return sp.Sum(self.entry(e.arg, i, i), (i, 1, self.dimsym(shape(e.arg)[0])))
         if isinstance(e, Func):
-            f = {"sigmoid": sigmoid, "relu": relu, "step": step}.get(e.name) or getattr(sp, e.name)
-            return f(self.entry(e.arg, r, c))
+            return function(e.name).index_function(self.entry(e.arg, r, c))
         if isinstance(e, Had):
             return self.entry(e.left, r, c) * self.entry(e.right, r, c)
         if isinstance(e, HDiv):
@@ -374,8 +332,10 @@ def concrete_index(expr, sizes, names, fixed: dict):
             inverses[name] = names[name].inv()
         return inverses[name][int(a.args[1]) - 1, int(a.args[2]) - 1]
     e = e.replace(lambda a: isinstance(a, InverseEntry), inverse_entry)
-    e = e.replace(lambda a: isinstance(a, relu), lambda a: _relu_piecewise(a.args[0]))
-    e = e.replace(lambda a: isinstance(a, step), lambda a: _step_piecewise(a.args[0]))
+    for f in functions():   # the index form's own functions (relu, 1[t > 0]) made explicit
+        if f.index is not None and f.index is not f.explicit:
+            e = e.replace(lambda a, cls=f.index: isinstance(a, cls),
+                          lambda a, f=f: f.explicit(a.args[0]))
     e = e.replace(lambda a: isinstance(a, sp.Symbol) and a.name in names and names[a.name].shape == (1, 1),
                   lambda a: names[a.name][0, 0])
     return e.doit()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
+from derive.matrices.elementwise import function, functions, of_index_class
 from derive.matrices.expressions import (Add, Det, Diag, Func, HDiv, Had, Identity, Inv, Neg, Norm2,
                                        Num, Pow, Prod, Softmax, T, Tr, Var, Zero)
 
@@ -35,12 +36,6 @@ def _wrap(e, inside, fmt):
     if _needs_parens(e, inside):
         return r"\left(" + s + r"\right)" if fmt == "latex" else f"({s})"
     return s
-
-
-FUNC_TEXT = {"sigmoid": "σ", "exp": "exp", "log": "ln", "sin": "sin", "cos": "cos",
-             "tanh": "tanh", "relu": "relu"}
-FUNC_LATEX = {"sigmoid": r"\sigma", "exp": r"\exp", "log": r"\ln", "sin": r"\sin",
-              "cos": r"\cos", "tanh": r"\tanh", "relu": r"\operatorname{relu}"}
 
 
 # operators written as a name applied to one argument: tr(A), det(X) / Trace(A), Determinant(X)
@@ -79,9 +74,6 @@ def _show(e, fmt):
         if latex:
             return rf"\operatorname{{{name}}}\left(" + _show(e.arg, fmt) + r"\right)"
         return f"{name}({_show(e.arg, fmt)})"
-    if isinstance(e, Func) and e.name == "step":
-        inner = _show(e.arg, fmt)
-        return (r"\mathbf{1}\left[" + inner + r" > 0\right]") if latex else f"1[{inner} > 0]"
     if isinstance(e, Zero):
         return r"\mathbf{0}" if latex and e.shape != ("1", "1") else "0"
     if isinstance(e, T):
@@ -111,17 +103,16 @@ def _show(e, fmt):
             return " ".join(parts)
         out = parts[0]
         for p, f in zip(parts[1:], e.factors[1:]):
-            named = isinstance(f, (Func, Det, Softmax, Tr)) and p[:1].isalpha() and p[0] != "σ"
+            named = isinstance(f, (Det, Softmax, Tr)) or (isinstance(f, Func) and
+                                                          len(function(f.name).text) > 1)
+            named = named and p[:1].isalpha()
             out += (" " if named and (out[-1:].isalnum() or out[-1:] == ")") else "") + p
         return out
     if isinstance(e, Norm2):
         inner = _show(e.arg, fmt)
         return (r"\lVert " + inner + r" \rVert^{2}") if latex else f"‖{inner}‖²"
     if isinstance(e, Func):
-        name = (FUNC_LATEX if latex else FUNC_TEXT)[e.name] + (("'" if latex else "′")
-                                                               if e.prime else "")
-        return name + (r"\left(" + _show(e.arg, fmt) + r"\right)" if latex
-                       else f"({_show(e.arg, fmt)})")
+        return function(e.name).written(_show(e.arg, fmt), fmt, e.prime)
     raise TypeError(e)
 
 
@@ -155,8 +146,6 @@ def to_sympy_syntax(e) -> str:
                 f"HadamardPower({to_sympy_syntax(e.right)}, -1))")
     if type(e) in SYMPY_OPERATORS:
         return f"{SYMPY_OPERATORS[type(e)]}({to_sympy_syntax(e.arg)})"
-    if isinstance(e, Func) and e.name == "step":
-        return f"Heaviside({to_sympy_syntax(e.arg)}, 0)"
     if isinstance(e, Zero):
         return "0" if e.shape == ("1", "1") else f"ZeroMatrix({e.shape[0]}, {e.shape[1]})"
     if isinstance(e, T):
@@ -177,7 +166,7 @@ def to_sympy_syntax(e) -> str:
     if isinstance(e, Norm2):
         return f"{atom(e.arg)}.T*{atom(e.arg)}"
     if isinstance(e, Func):
-        return f"{e.name}{'_prime' if e.prime else ''}({to_sympy_syntax(e.arg)})"
+        return function(e.name).in_sympy_syntax(to_sympy_syntax(e.arg), e.prime)
     raise TypeError(e)
 
 
@@ -268,12 +257,11 @@ class IndexPrinter(StrPrinter):
         X, k, l = e.args
         return f"({X.name}⁻¹)" + self._sub((k, l))
 
-    def _print_step(self, e):
-        return f"1[{self._print(e.args[0])} > 0]"
-
     def _print_Function(self, e):
-        name = FUNC_TEXT.get(type(e).__name__, type(e).__name__)
-        return f"{name}({self._print(e.args[0])})"
+        found = of_index_class(type(e))
+        if found is None:
+            return f"{type(e).__name__}({self._print(e.args[0])})"
+        return found.written(self._print(e.args[0]), "text")
 
     def _print_Derivative(self, e):
         return self._print(e.expr.func(sp.Symbol("·"))).replace("(·)", "′") + \
@@ -282,7 +270,8 @@ class IndexPrinter(StrPrinter):
     def _print_Subs(self, e):
         inner = e.expr
         if isinstance(inner, sp.Derivative):
-            name = FUNC_TEXT.get(type(inner.expr).__name__, type(inner.expr).__name__)
+            found = of_index_class(type(inner.expr))
+            name = found.text if found else type(inner.expr).__name__
             return f"{name}′({self._print(e.point[0])})"
         return super()._print_Subs(e)
 
@@ -297,7 +286,10 @@ def index_text(e) -> str:
 def index_latex(e) -> str:
     s = sp.latex(e, fold_short_frac=False)
     s = re.sub(r"\{(\S)\}_\{", r"\1_{", s)
-    s = s.replace(r"\operatorname{sigmoid}", r"\sigma").replace(r"\log", r"\ln").replace(r"\mathtt{\text{𝟏}}", "1")
+    for f in functions():       # SymPy's name of a function, where it is not ours (\log → \ln)
+        if f.sympy_latex and f.sympy_latex != f.latex:
+            s = s.replace(f.sympy_latex, f.latex)
+    s = s.replace(r"\mathtt{\text{𝟏}}", "1")
     s = s.replace("𝟏", "1")
     return s
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive.errors import InputError
+from derive.matrices.elementwise import typed
 from derive.matrices.expressions import (Add, Det, Func, HDiv, Had, Inv, Neg, Norm2, Num, Pow, Prod,
                                        Softmax, T, Tr, Var, number, ones, product_of)
 from derive.matrices.shapes import shape
 
-FUNCTIONS = ("exp", "log", "ln", "sin", "cos", "tanh", "sigmoid", "relu")
-MORE = ("max", "softmax", "det", "inv")
+# the names written f(…) besides the element-wise functions (``derive.matrices.elementwise``)
+OPERATORS = ("tr", "sum", "max", "softmax", "det", "inv")
 
 
 TOKEN = re.compile(r"\s*(?:(?P<num>\d+)|(?P<name>[A-Za-z][A-Za-z0-9_]*)|(?P<tr>\^\s*T(?![A-Za-z0-9_]))"
@@ -157,7 +158,8 @@ class _Parser:
         if kind == "num":
             return Num(int(value))
         if kind == "name":
-            if value in FUNCTIONS + ("tr", "sum") + MORE and self.peek()[1] == "(":
+            elementwise = typed(value)
+            if (elementwise or value in OPERATORS) and self.peek()[1] == "(":
                 self.take("(")
                 if value == "max":
                     zero = self.take()
@@ -168,14 +170,12 @@ class _Parser:
                 self.take(")")
                 if value == "max":
                     return Func("relu", arg)
-                if value in MORE:
-                    return {"softmax": Softmax, "det": Det, "inv": Inv}[value](arg)
-                if value == "tr":
-                    return Tr(arg)
+                if elementwise:
+                    return Func(elementwise.name, arg)
                 if value == "sum":
                     return Prod((T(ones(shape(arg)[0])), arg))
-                return Func("log" if value == "ln" else value, arg)
-            if value in ("tr", "sum") + FUNCTIONS + MORE:
+                return {"softmax": Softmax, "det": Det, "inv": Inv, "tr": Tr}[value](arg)
+            if elementwise or value in OPERATORS:
                 raise InputError(f"{value} needs parentheses: {value}(…)")
             return Var(value, self.shapes.get(value, ("1", "1")))
         if value == "(":

@@ -33,27 +33,29 @@ for ln det X, whose derivative is X⁻¹ in numerator layout.)
 The element-wise functions include relu(t) = max(0, t), whose derivative 1[t > 0] is undefined
 at t = 0; there the subgradient 0 is used (relu′(0) = 0), and the solution says so.
 
-Here: simplification, the differentiation rules and the derivation.  The expressions are
-records in ``matrix_expressions``, read by ``matrix_parsing``, sized by ``matrix_shapes`` and
-written by ``matrix_notation``; the explicit matrices and the index form are in
-``index_method``.
+Here: simplification, the differentiation rules and the derivation, and the records of a
+solution (``MatrixSolution``, its steps and checks).  The expressions are records in
+``derive.matrices.expressions``, read by ``derive.matrices.parsing``, sized by
+``derive.matrices.shapes`` and written by ``derive.matrices.notation``; the element-wise
+functions are one record each in ``derive.matrices.elementwise``; the explicit matrices and
+the index form are in ``derive.matrices.index_method``.  The layout of a solution (its
+templates, JSON and summary) is ``derive.present.matrices``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Optional
 
 import sympy as sp
 
 from derive.core.display import Displayed
-from derive.present.words import checked_word, shortened
+from derive.core.steps import Check, Checked
 from derive.errors import InputError, own_errors
+from derive.matrices.elementwise import derivative_of, function
 from derive.matrices.index_method import (Entries, check_result, collapse, concrete_index,
                                         dimensions, instantiate, size_choices, sizes_text,
                                         vanishes)
-from derive.present.json_fields import common_fields, json_document
 from derive.matrices.expressions import (Add, Det, Diag, Func, HDiv, Had, Identity, Inv, Neg, Norm2,
                                        Num, Pow, Prod, Softmax, T, Tr, Var, Zero, number, ones,
                                        product_of)
@@ -350,31 +352,11 @@ def _one_minus_sigmoid(e) -> bool:
 
 
 def _derivative_function(e: Func):
-    """f′(u): exp′ = exp, sin′ = cos, cos′ = −sin, σ′ = σ(1 − σ), tanh′ = 1 − tanh²
-    (entry by entry for a vector: σ(u) ⊙ (𝟏 − σ(u)), 𝟏 − tanh(u) ⊙ tanh(u)), ln′(u) = u⁻¹,
-    relu′(u) = 1[u > 0].  relu(t) = max(0, t) has no derivative at t = 0; there we take the
-    subgradient 0 (so relu′(0) = 0, as the deep-learning libraries do)."""
-    if e.name == "exp":
-        return e
-    if e.name == "relu":
-        return Func("step", e.arg)
-    if not is_scalar(e.arg) and e.name in ("sigmoid", "tanh"):
-        unit = ones(shape(e.arg)[0])
-        if e.name == "sigmoid":
-            return Had(e, Add((unit, Neg(e))))
-        return Add((unit, Neg(Had(e, e))))
-    if e.name == "sin":
-        return Func("cos", e.arg)
-    if e.name == "cos":
-        return Neg(Func("sin", e.arg))
-    if is_scalar(e.arg):
-        if e.name == "sigmoid":
-            return Prod((e, Add((Num(1), Neg(e)))))
-        if e.name == "tanh":
-            return Add((Num(1), Neg(Pow(e, 2))))
-        if e.name == "log":
-            return Pow(e.arg, -1)
-    return Func(e.name, e.arg, prime=True)
+    """f′(u), entry by entry for a vector u, by the rule of f's record
+    (``derive.matrices.elementwise``): exp′ = exp, σ′ = σ(1 − σ) (σ(u) ⊙ (𝟏 − σ(u)) for a
+    vector), relu′(u) = 1[u > 0] with the subgradient 0 at u = 0, …; f′(u) where the record
+    has no rule."""
+    return derivative_of(e, None if is_scalar(e.arg) else ones(shape(e.arg)[0]))
 
 
 def gradient_matrix(e, X: Var):
@@ -459,19 +441,23 @@ class MatrixStep:
 
 
 @dataclass(frozen=True)
-class MatrixCheck:
-    """One comparison with SymPy; ``sizes`` the concrete sizes it was made at ("n=3, m=2"),
-    empty when every declared size is a number."""
+class MatrixCheck(Check):
+    """A ``Check`` made at concrete sizes: ``sizes`` says which ("n=3, m=2"), empty when
+    every declared size is a number.  Each compares, entry by entry, with SymPy's derivative
+    of the explicit matrices (``claim`` "derivative", ``method`` "symbolic")."""
 
-    passed: bool
-    detail: str
     sizes: str = ""
 
 
+def _check(passed: bool, detail: str, sizes: str) -> MatrixCheck:
+    return MatrixCheck(rule="", claim="derivative", passed=passed, method="symbolic",
+                       detail=detail, sizes=sizes)
+
+
 @dataclass(frozen=True, repr=False)
-class MatrixSolution(Displayed):
+class MatrixSolution(Checked, Displayed):
     """A derivative by a vector or a matrix, worked by the index method and checked entry by
-    entry; ``render`` writes it in a format, ``print`` and Jupyter show it as a solution."""
+    entry (``verified``: every check passed); ``derive.present.matrices`` lays it out."""
 
     input: str
     expression: Formula
@@ -484,31 +470,11 @@ class MatrixSolution(Displayed):
     shape: tuple         # of the result as printed, in its layout
     layout: str          # "numerator" or "denominator"
     steps: tuple
-    checks: tuple
+    checks: tuple        # of MatrixCheck
     wrt_space: Formula = Formula()
     wrt_symbol: Formula = Formula()
     notes: tuple = ()    # keys of remarks the templates word, e.g. "relu-at-zero"
     function_shape: tuple = ("1", "1")
-
-    @property
-    def verified(self) -> bool:
-        return all(c.passed for c in self.checks)
-
-    def render(self, fmt: str = "text", *, standalone: bool = False,
-               templates: Optional[str] = None, **options) -> str:
-        """The derivation as text, markdown, latex (``standalone``: a whole document) or
-        json."""
-        from derive.present.render import render_document
-        if fmt == "json":
-            return json_document(to_json(self))
-        return render_document("matrix.j2", fmt, standalone, templates, solution=self,
-                               **options)
-
-    def summary(self) -> str:
-        """``∂/∂x xᵀAx = xᵀ(A + Aᵀ), 1×n in numerator layout, verified``."""
-        return (f"∂/∂{self.wrt} {shortened(self.expression.text)} = "
-                f"{shortened(self.result_text.text)}, {'×'.join(self.shape)} in "
-                f"{self.layout} layout, {checked_word(self.verified)}")
 
 
 @own_errors
@@ -620,11 +586,11 @@ def solve_matrix(text: str, wrt: str, shapes: dict, layout: str = "numerator") -
     for sizes in size_choices(dimensions(expr, x, result)):
         try:
             passed, detail = check_result(expr, x, result, sizes, layout)
-            checks.append(MatrixCheck(passed, detail, sizes_text(sizes)))
+            checks.append(_check(passed, detail, sizes_text(sizes)))
             checks.append(_check_collapsed(expr, x, collapsed, sizes, kind, has_row))
         except (sp.ShapeError, ValueError, TypeError, KeyError, IndexError) as error:
-            checks.append(MatrixCheck(False, f"the check could not be made at {sizes}: {error}",
-                                      sizes_text(sizes)))
+            checks.append(_check(False, f"the check could not be made at {sizes}: {error}",
+                                 sizes_text(sizes)))
     return MatrixSolution(
         input=text, expression=Formula((expr,)), wrt=x.name,
         wrt_shape=x.shape, kind=kind, result=result, result_text=Formula((result,)),
@@ -634,27 +600,27 @@ def solve_matrix(text: str, wrt: str, shapes: dict, layout: str = "numerator") -
         notes=_notes(expr), function_shape=of_shape)
 
 
-def _contains(e, test) -> bool:
-    if test(e):
-        return True
+def _parts(e):
+    """The expression and every expression inside it, outside in."""
+    yield e
     for attr in ("arg", "base", "left", "right"):
-        if hasattr(e, attr) and _contains(getattr(e, attr), test):
-            return True
+        if hasattr(e, attr):
+            yield from _parts(getattr(e, attr))
     for attr in ("factors", "terms"):
-        if hasattr(e, attr) and any(_contains(f, test) for f in getattr(e, attr)):
-            return True
-    return False
+        for f in getattr(e, attr, ()):
+            yield from _parts(f)
 
 
 def _notes(expr) -> tuple:
-    """Remarks the solution must state: relu is not differentiable at 0 (we use relu′(0) = 0);
-    ln det X needs det X > 0."""
+    """Remarks the solution must state: those of its element-wise functions (relu is not
+    differentiable at 0, we use relu′(0) = 0), the cofactors of det X, the entries of X⁻¹."""
     notes = []
-    if _contains(expr, lambda a: isinstance(a, Func) and a.name == "relu"):
-        notes.append("relu-at-zero")
-    if _contains(expr, lambda a: isinstance(a, Det)):
+    for f in _parts(expr):
+        if isinstance(f, Func) and function(f.name).note and function(f.name).note not in notes:
+            notes.append(function(f.name).note)
+    if any(isinstance(a, Det) for a in _parts(expr)):
         notes.append("det-cofactors")
-    if _contains(expr, lambda a: isinstance(a, Inv)):
+    if any(isinstance(a, Inv) for a in _parts(expr)):
         notes.append("inverse-entries")
     return tuple(notes)
 
@@ -683,54 +649,7 @@ def _check_collapsed(expr, x, collapsed, sizes, kind, has_row) -> MatrixCheck:
     for fixed, want in _components(f, xm, kind, has_row):
         got = concrete_index(collapsed, sizes, names, fixed)
         if not vanishes(got - want):
-            return MatrixCheck(False, f"the collapsed entry formula differs at {fixed} "
-                                      f"({sizes})", sizes_text(sizes))
+            return _check(False, f"the collapsed entry formula differs at {fixed} ({sizes})",
+                          sizes_text(sizes))
     at = sizes_text(sizes)
-    return MatrixCheck(True, "the collapsed entry formula, every entry at " + at, at)
-
-# ---------------------------------------------------------------- output
-
-
-def to_json(solution: MatrixSolution) -> dict:
-    """The matrix derivative as JSON data (the common fields: ``derive.present.json_fields``)."""
-    return {
-        **common_fields(solution.input, solution.result_sympy, verified=solution.verified,
-                        checks=solution.checks),
-        "kind": "matrix",
-        "wrt": solution.wrt,
-        "result_text": solution.result_text.text,
-        "result_latex": solution.result_text.latex,
-        "layout": solution.layout,
-        "shape": list(solution.shape),
-        "notes": list(solution.notes),
-        "checks": [{"passed": c.passed, "detail": c.detail} for c in solution.checks],
-        "steps": [{"kind": s.kind, "text": [f.text for f in s.formulas],
-                   "latex": [f.latex for f in s.formulas]} for s in solution.steps],
-    }
-
-
-@dataclass(frozen=True)
-class MatrixDocument:
-    text: str
-    verified: bool
-    solution: MatrixSolution
-
-
-def matrix_document(text: str, wrt, shapes, *, layout: Optional[str] = None, fmt: str = "text",
-                    standalone: bool = False, templates: Optional[str] = None) -> MatrixDocument:
-    """The rendered derivation for the command line.  ``shapes`` are the ``--shape`` specs;
-    ``wrt`` a name (or a one-element sequence of names); ``layout`` numerator (the default)
-    or denominator."""
-    if isinstance(wrt, (list, tuple)):
-        if len(wrt) != 1:
-            raise InputError("with --shape give exactly one --wrt (a vector or a matrix)")
-        wrt = wrt[0]
-    if not wrt:
-        raise InputError("with --shape give the variable: --wrt NAME")
-    if fmt not in ("text", "markdown", "latex", "json"):
-        raise InputError(f"--format {fmt} does not go with --shape (text, markdown, latex, json)")
-    if standalone and fmt != "latex":
-        raise InputError("--standalone goes with --format latex")
-    solution = solve_matrix(text, wrt, parse_shapes(shapes), layout or "numerator")
-    return MatrixDocument(solution.render(fmt, standalone=standalone, templates=templates),
-                          solution.verified, solution)
+    return _check(True, "the collapsed entry formula, every entry at " + at, at)
