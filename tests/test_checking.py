@@ -19,6 +19,7 @@ from derive.checking import answers, mistakes, quiz
 from derive.checking.answers import AnswerParseError, Judge, check, diagnose_answer
 from derive.cli.main import run
 from derive.errors import InputError
+from derive.present import checks
 from derive.checking.mistakes import TABLE, Fault, applications, derivative, sites
 from derive.present.notation import to_text
 from derive.read.parsing import parse
@@ -320,10 +321,10 @@ def test_every_mistake_has_words_in_every_format():
             for a in applications(parse(expression), sp.Symbol(wrt or "x", real=True))]
     assert {a.id for a in apps} == {m.id for m in TABLE}
     for m in TABLE:
-        assert answers.mistake_title(m.id)
+        assert checks.mistake_title(m.id)
     for fmt in ("text", "markdown", "latex"):
         for app in apps:
-            assert answers.describe(app, fmt).strip()
+            assert checks.describe(app, fmt).strip()
 
 
 # --- multiple choice ------------------------------------------------------------------------

@@ -16,7 +16,8 @@ When A is wrong:
   worked solution where it happens.  A candidate is compared with A at a few sample points
   first, and only a candidate that agrees there is confirmed by the oracle.
 
-The verdict renders through ``templates/<format>/check.j2``; JSON is built here.
+The verdict is laid out by ``derive.present.checks`` (``templates/<format>/check.j2``, its
+JSON and its summary).
 """
 
 from __future__ import annotations
@@ -30,17 +31,16 @@ from typing import Iterable, Optional, Sequence
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.core.display import Displayed
-from derive.present.words import shortened
-from derive.errors import InputError, VerificationError, own_errors
-from derive.present.json_fields import common_fields, json_document
-from derive.core.sizes import check_number_sizes, has_large_powers
-from derive.core.timing import phase
 from derive.checking.mistakes import Application, applications, combined, compatible
-from derive.read.parsing import ParseError, parse
+from derive.core.display import Displayed
+from derive.core.sizes import check_number_sizes, has_large_powers
 from derive.core.steps import Solution, Step
-from derive.core.verify import (TOLERANCE, Verdict, _value, derivatives_as_subs, equivalent,
-                                stand_in)
+from derive.core.timing import phase
+from derive.core.verify import (TOLERANCE, Verdict, derivatives_as_subs, equivalent, real_float,
+                                stand_ins_for)
+from derive.errors import InputError, VerificationError, own_errors
+from derive.read.parsing import ParseError, parse
+from derive.read.worked import worked
 
 #: how many single mistakes make it worth trying every pair of them
 MAX_PAIRED = 40
@@ -50,6 +50,8 @@ NICE = tuple(sp.Rational(v) for v in ("1", "2", "1/2", "-1", "3", "-2", "1/3", "
                                       "-1/3", "9/10", "-10"))
 RANDOM_POINTS = 60
 SEED = 20240607
+# as derive.api: SymPy differentiates and substitutes recursively, some ten frames per level
+# of nesting, and the parser allows 200 levels
 
 
 class AnswerParseError(ParseError):
@@ -130,18 +132,6 @@ class AnswerCheck(Displayed):
     def diagnosis(self) -> Optional[Diagnosis]:
         return self.diagnoses[0] if self.diagnoses else None
 
-    def render(self, fmt: str = "text", **options) -> str:
-        return render_check(self, fmt, **options)
-
-    def summary(self) -> str:
-        """``d/dx x²·sin(x): 2x cos(x) is wrong``."""
-        from derive.present.notation import leibniz_sequence_text, to_text
-        s = self.solution
-        operator = leibniz_sequence_text(None, s.sequence, partial=s.partial)
-        verdict = "right" if self.correct else "wrong"
-        return (f"{operator} {shortened(to_text(s.expression))}: "
-                f"{shortened(self.answer_text)} is {verdict}")
-
 
 # --- checking -----------------------------------------------------------------------------
 
@@ -158,17 +148,19 @@ def read_answer(text: str) -> sp.Expr:
     return given
 
 
+# the worked solution an answer is judged against: only derive's own errors leave it
+worked_solution = own_errors(worked)
+
+
 @own_errors
 def check(expression, answer: str, wrt=None, *, order: int = 1, style: str = "method",
           diagnose: bool = True) -> AnswerCheck:
     """Whether ``answer`` is the derivative of ``expression`` (by ``wrt``, ``order`` times, or
     by each variable of a list in turn), and if not, where it differs and which mistake it is.
     """
-    from derive.api import differentiate
-
     if not isinstance(answer, str) or not answer.strip():
         raise InputError("the answer is empty: give it with --answer")
-    solution = differentiate(expression, wrt, order=order, style=style)
+    solution = worked_solution(expression, wrt, order=order, style=style)
     if not isinstance(solution, Solution):
         raise InputError("check takes one function, not a vector of functions: for its "
                          "Jacobian use --jacobian")
@@ -209,12 +201,7 @@ class Judge:
                  others: Sequence[sp.Expr] = ()):
         self.exact_truth = truth
         self.shown = truth if shown is None else shown  # the form values are shown in
-        undefined = {}
-        for e in (function, truth, *others):
-            for f in sorted(sp.sympify(e).atoms(AppliedUndef), key=sp.default_sort_key):
-                undefined.setdefault(f.func.__name__, (f.func, len(f.args)))
-        self.stand_ins = tuple((func, stand_in(k, arity)) for k, (func, arity)
-                               in enumerate(undefined[n] for n in sorted(undefined)))
+        self.stand_ins = stand_ins_for(function, truth, *others)
         self.function = self.concrete(function)
         self.truth = self.concrete(truth)
         self.symbols = sorted(self.function.free_symbols | self.truth.free_symbols,
@@ -334,7 +321,7 @@ class Judge:
 def _exact(e: sp.Expr, point) -> sp.Expr:
     """The value at the point, exactly (6 cot(1)), or as a number when it would be huge."""
     if has_large_powers(sp.sympify(e)):
-        value = _value(sp.sympify(e).doit(), point)
+        value = real_float(sp.sympify(e).doit(), point)
         return sp.nan if value is None else sp.Float(value, 6)
     with sp.evaluate(True):
         e = sp.sympify(e).doit()
@@ -348,14 +335,14 @@ def _real(e: sp.Expr, point) -> Optional[sp.Float]:
     is put in exactly first, so that a pole is seen as one (1/(x + 1) at x = −1 is zoo; a
     numeric substitution would give a huge number instead)."""
     if has_large_powers(e):  # (x + 1)^100000 at x = 1: no exact 30 000-digit integer
-        return _value(e, point)
+        return real_float(e, point)
     try:
         exact = e.xreplace(point) if point else e
     except (ZeroDivisionError, ValueError, TypeError, OverflowError, RecursionError):
         return None
     if exact.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return None
-    return _value(exact, {})
+    return real_float(exact, {})
 
 
 def _number(e: sp.Expr, point) -> Optional[float]:
@@ -463,82 +450,6 @@ def _holder(bindings, node) -> sp.Symbol:
     return bindings[-1].name
 
 
-# --- rendering ----------------------------------------------------------------------------
-
-FORMATS = ("text", "markdown", "latex", "json")
-
-
-def render_check(result: AnswerCheck, fmt: str = "text", *, solution: Optional[bool] = None,
-                 standalone: bool = False, templates: Optional[str] = None) -> str:
-    """The verdict in a format; ``solution``: include the worked solution (default: when the
-    answer is wrong, so that the step numbers can be read)."""
-    from derive.present.render import render_document
-    if fmt == "json":
-        return json_document(check_json(result, templates))
-    show = (not result.correct) if solution is None else solution
-    return render_document("check.j2", fmt, standalone, templates, check=result,
-                           solution=result.solution, show_solution=show)
-
-
-def explanation(result: AnswerCheck, templates: Optional[str] = None) -> str:
-    """The verdict in words, one paragraph of plain text."""
-    from derive.present.render import environment
-    module = environment("text", templates).get_template("text/mistakes.j2").module
-    words = " ".join(str(module.explanation(result)).split())
-    return words[:1].upper() + words[1:]
-
-
-def mistake_title(mistake_id: str, fmt: str = "text", templates: Optional[str] = None) -> str:
-    """The short name of a mistake (``templates/mistakes/<id>.j2``)."""
-    from derive.present.render import environment
-    env = environment(fmt if fmt in ("text", "markdown", "latex") else "text", templates)
-    return env.get_template(f"mistakes/{mistake_id}.j2").render().strip()
-
-
-def describe(app: Application, fmt: str = "text", templates: Optional[str] = None) -> str:
-    """What a mistake does at its node, in words: the clause of a diagnosis."""
-    from derive.present.render import environment
-    env = environment(fmt, templates)
-    module = env.get_template(f"{fmt}/mistakes.j2").module
-    return " ".join(str(module.clause(app)).split())
-
-
-def check_json(result: AnswerCheck, templates: Optional[str] = None) -> dict:
-    """The verdict as JSON data: ``result`` is derive's derivative, ``verified`` whether it
-    passed its checks (the common fields: ``derive.present.json_fields``)."""
-    from derive.present.notation import to_latex, to_text
-    best = result.diagnosis
-    example = result.counterexample
-    return {
-        **common_fields(result.input, result.expected, verified=result.solution.verified,
-                        checks=result.solution.checks),
-        "correct": result.correct,
-        "expected": to_text(result.expected),
-        "expected_latex": to_latex(result.expected),
-        "answer": to_text(result.answer),
-        "counterexample": None if example is None else {
-            "at": {str(s): str(v) for s, v in example.point},
-            "expected": to_text(example.expected),
-            "answer": None if example.answer is None else to_text(example.answer),
-            "expected_value": example.expected_number,
-            "answer_value": example.answer_number,
-        },
-        "mistake": best.mistakes[0].id if best else None,
-        "mistakes": [a.id for a in best.mistakes] if best else [],
-        "step": best.steps[0].number if best else None,
-        "explanation": explanation(result, templates),
-        "diagnoses": [
-            {"mistakes": [{"id": a.id, "title": mistake_title(a.id, templates=templates),
-                           "node": to_text(a.node), "step": ref.number,
-                           "explanation": describe(a, templates=templates)}
-                          for a, ref in d.pairs],
-             "order": d.order}
-            for d in result.diagnoses],
-        "unknown_variables": [str(s) for s in result.strangers],
-    }
-
-
 __all__ = ["check", "AnswerCheck", "Counterexample", "Diagnosis", "StepRef", "AnswerParseError",
-           "read_answer", "render_check", "check_json", "explanation", "describe",
-           "mistake_title", "Judge", "agree", "locate", "diagnose_answer",
+           "read_answer", "worked_solution", "Judge", "agree", "locate", "diagnose_answer",
            "differentiations", "differentiate_rest"]

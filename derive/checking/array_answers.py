@@ -13,16 +13,14 @@ Jacobian (a row per function; a Jacobian of one function may be written as one r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 import sympy as sp
 
-from derive.checking.answers import AnswerCheck, AnswerParseError, check, check_json
+from derive.checking.answers import AnswerCheck, AnswerParseError, check
 from derive.core.display import Displayed
-from derive.present.words import shortened
 from derive.errors import InputError, own_errors
-from derive.present.json_fields import common_fields, json_document
 from derive.read.parsing import ParseError, is_vector, vector_components
+from derive.read.request import default_variables, read_expression, read_variables, read_vector
 
 KINDS = ("gradient", "jacobian")
 WORDS = {"gradient": "gradient", "jacobian": "Jacobian"}
@@ -50,24 +48,12 @@ class ArrayAnswerCheck(Displayed):
     def count(self) -> int:
         return sum(len(row) for row in self.entries)
 
-    def render(self, fmt: str = "text", **options) -> str:
-        return render_array_check(self, fmt, **options)
-
-    def summary(self) -> str:
-        """``gradient of x^2 y: 1 of 2 entries wrong``."""
-        verdict = (f"all {self.count} entries right" if self.correct else
-                   f"{self.wrong} of {self.count} {'entry' if self.count == 1 else 'entries'} "
-                   "wrong")
-        return f"{WORDS[self.kind]} of {shortened(self.input)}: {verdict}"
-
 
 @own_errors
 def check_array(kind: str, expression, answer: str, variables=None, *,
                 style: str = "method") -> ArrayAnswerCheck:
     """Judge ``answer`` as the ``kind`` ("gradient" or "jacobian") of ``expression`` by
     ``variables`` (default: the function's variables in alphabetical order)."""
-    from derive.read.request import default_variables, read_expression, read_variables, read_vector
-
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     if not isinstance(answer, str) or not answer.strip():
@@ -131,39 +117,4 @@ def _entry(function_text, answer, entry, start, variable, style) -> AnswerCheck:
         raise AnswerParseError(err.message, answer, start + err.column) from None
 
 
-def render_array_check(result: ArrayAnswerCheck, fmt: str = "text", *,
-                       solution: Optional[bool] = None, standalone: bool = False,
-                       templates: Optional[str] = None) -> str:
-    """The verdict on every entry in a format; ``solution``: with each entry's worked
-    solution (default: for the wrong entries)."""
-    from derive.present.render import render_document
-    if fmt == "json":
-        return json_document(array_check_json(result, templates))
-    entries = tuple(
-        tuple(render_document("check.j2", fmt, False, templates, check=e, solution=e.solution,
-                              show_solution=(not e.correct) if solution is None else solution)
-              for e in row)
-        for row in result.entries)
-    return render_document("check-array.j2", fmt, standalone, templates, result=result,
-                           rendered=entries)
-
-
-def array_check_json(result: ArrayAnswerCheck, templates: Optional[str] = None) -> dict:
-    """The verdict on every entry as JSON data: ``result`` is derive's gradient (a list) or
-    Jacobian (a list of rows), ``verified`` whether every entry's solution passed its checks
-    (the common fields: ``derive.present.json_fields``)."""
-    solutions = [e.solution for row in result.entries for e in row]
-    rows = [[e.expected for e in row] for row in result.entries]
-    expected = sp.Matrix(rows[0]) if result.kind == "gradient" else sp.Matrix(rows)
-    return {
-        **common_fields(result.input, expected, verified=all(s.verified for s in solutions),
-                        checks=[c for s in solutions for c in s.checks]),
-        "kind": result.kind,
-        "correct": result.correct,
-        "variables": [v.name for v in result.variables],
-        "wrong_entries": result.wrong,
-        "entries": [[check_json(e, templates) for e in row] for row in result.entries],
-    }
-
-
-__all__ = ["ArrayAnswerCheck", "check_array", "render_array_check", "array_check_json"]
+__all__ = ["ArrayAnswerCheck", "check_array", "KINDS", "WORDS"]

@@ -18,14 +18,14 @@ from typing import Optional, Sequence
 
 import sympy as sp
 
-from derive.checking.answers import Judge, differentiations, differentiate_rest, agree
+from derive.checking.answers import (Judge, agree, differentiate_rest, differentiations,
+                                     worked_solution)
 from derive.errors import InputError, VerificationError
 from derive.checking.mistakes import Application, applications, combined, compatible
 from derive.core.simplify import simplification_steps
 from derive.core.steps import Solution
 
 WRONG_OPTIONS = 3
-LETTERS = "ABCDEFGHIJ"
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,6 @@ class MultipleChoice:
         return next(i for i, o in enumerate(self.options) if o.correct)
 
     @property
-    def key_letter(self) -> str:
-        return LETTERS[self.key]
-
-    @property
     def wrong(self) -> tuple[Option, ...]:
         return tuple(o for o in self.options if not o.correct)
 
@@ -87,9 +83,7 @@ def choices(expr_text, seed: int = 0, *, wrt=None, order: int = 1,
     """The right derivative of ``expr_text`` and ``wrong`` wrong ones from the mistake table,
     shuffled reproducibly by ``seed``.  Raises ``InputError`` when the mistakes give fewer
     different wrong answers than needed (``x`` has none: no rule there can go wrong)."""
-    from derive.api import differentiate
-
-    solution = differentiate(expr_text, wrt, order=order)
+    solution = worked_solution(expr_text, wrt, order=order)
     if not isinstance(solution, Solution):
         raise InputError("a multiple-choice question takes one function, not a vector")
     if not solution.verified:

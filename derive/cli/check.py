@@ -7,8 +7,12 @@ import sys
 
 import click
 
+import derive.api as api
 from derive.cli.arguments import ExpressionCommand
 from derive.cli.output import too_slow, write_output
+from derive.core.timing import time_limit
+from derive.errors import RenderError
+from derive.present.results import check_options, render
 
 EXAMPLES = """
 \b
@@ -60,13 +64,12 @@ def check(expression, answer, wrt, order, kind, variables, style, show_solution,
 
     Exit status 0 when it is right, 1 when it is wrong; use - to read EXPRESSION from
     standard input."""
-    from derive.checking.answers import check as check_answer
-    from derive.core.timing import time_limit
-
     if expression == "-":
         expression = sys.stdin.read().strip()
-    if standalone and fmt != "latex":
-        raise click.UsageError("--standalone goes with --format latex")
+    try:
+        check_options(fmt, standalone)
+    except RenderError as error:
+        raise click.UsageError(str(error)) from None
     if len(wrt) > 1 and order != 1:
         raise click.UsageError("give either several --wrt (a mixed partial) or --order, not both")
     if kind and (wrt or order != 1):
@@ -76,13 +79,12 @@ def check(expression, answer, wrt, order, kind, variables, style, show_solution,
                                "derivative")
     with time_limit(timeout, lambda: too_slow(timeout)):
         if kind:
-            from derive.checking.array_answers import check_array
-            result = check_array(kind, expression, answer, variables, style=style)
+            result = api.check_array(kind, expression, answer, variables, style=style)
         else:
-            result = check_answer(expression, answer, list(wrt) if len(wrt) > 1 else
-                                  (wrt[0] if wrt else None), order=order, style=style)
-        text = result.render(fmt, solution=show_solution, standalone=standalone,
-                             templates=templates)
+            result = api.check(expression, answer, list(wrt) if len(wrt) > 1 else
+                               (wrt[0] if wrt else None), order=order, style=style)
+        text = render(result, fmt, solution=show_solution, standalone=standalone,
+                      templates=templates)
     write_output(text, None)
     if not result.correct:
         click.get_current_context().exit(1)  # the verdict above says why
