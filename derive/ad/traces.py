@@ -41,24 +41,19 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.conventions import split_super_sub
 
+from derive.core.display import Displayed
+from derive.core.graph import OUTPUT_NAMES, first_free, intermediate_names
+from derive.core.local import derivative_step
+from derive.core.steps import Check, Checked, Leibniz
+from derive.core.timing import phase
+from derive.core.verify import equivalent
+from derive.errors import InputError, own_errors, written
+from derive.read.parsing import is_vector, parse_symbol
 from derive.read.request import (default_variables, read_expression, read_point, read_variables,
                                  read_vector)
-from derive.errors import InputError, own_errors
-from derive.core.graph import OUTPUT_NAMES, _first_free, _intermediate_names
-from derive.present.json_fields import common_fields, json_document
-from derive.core.timing import phase
-from derive.core.local import derivative_step
-from derive.present.notation import name_text, to_latex, to_text
-from derive.read.parsing import is_vector, parse_symbol
-from derive.present.render import render_document
-from derive.core.display import Displayed
-from derive.present.words import checked_word, shortened
-from derive.core.steps import Check, Checked, Leibniz
-from derive.core.verify import equivalent
 
 MODES = ("forward", "reverse")
 NAMES = ("trace", "letters")
-FORMATS = ("text", "markdown", "latex", "json")
 TRACE_LETTERS = ("v", "w", "t", "s", "q", "nu")
 
 
@@ -68,7 +63,8 @@ TRACE_LETTERS = ("v", "w", "t", "s", "q", "nu")
 class _Marked(sp.Symbol):
     """A variable with a dot (tangent) or a bar (adjoint).  The name carries SymPy's name
     modifier (``vdot_1``, ``xbar1``), which the LaTeX printer turns into ``\\dot{v}_{1}``;
-    in text the mark is the combining character over the letter (v̇₁, x̄₁)."""
+    in text the mark is the combining character over the letter (v̇₁, x̄₁), the name written
+    in derive's notation (``derive.errors.written``, which ``derive.present`` installs)."""
 
     modifier = ""
     combining = ""
@@ -77,8 +73,8 @@ class _Marked(sp.Symbol):
         base, supers, subs = split_super_sub(self.name)
         plain = base[: len(base) - len(self.modifier)]
         rest = "".join("_" + s for s in subs) + "".join("^" + s for s in supers)
-        letter = name_text(plain)
-        marked_ = letter + self.combining + name_text(plain + rest)[len(letter):]
+        letter = written(sp.Symbol(plain))
+        marked_ = letter + self.combining + written(sp.Symbol(plain + rest))[len(letter):]
         return unicodedata.normalize("NFC", marked_)    # ẋ and ȳ as single characters
 
 
@@ -223,6 +219,7 @@ class Trace(Checked, Displayed):
 
     ``jacobian``: the m×n matrix [∂yᵢ/∂xⱼ] when the passes give all of it (None when only
     some inputs were seeded); ``derivatives``: every (output, input, value) the passes give.
+    Displayed (``render``, ``str``, ``repr``) by ``derive.present.traces``.
     """
 
     input: str
@@ -249,16 +246,6 @@ class Trace(Checked, Displayed):
             if line.symbol == symbol:
                 return line
         raise KeyError(symbol)
-
-    def render(self, fmt: str = "text", **options) -> str:
-        return render_trace(self, fmt, **options)
-
-    def summary(self) -> str:
-        """``reverse-mode trace of ln(x₁) + x₁x₂ − sin(x₂) at x₁ = 2, x₂ = 5, verified``."""
-        functions = ", ".join(to_text(f, order="none") for f in self.functions)
-        point = ", ".join(f"{to_text(x)} = {to_text(v)}" for x, v in self.point)
-        return (f"{self.mode}-mode trace of {shortened(functions)}"
-                f"{' at ' + point if point else ''}, {checked_word(self.verified)}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -419,7 +406,7 @@ def _trace_letter(taken: set[str]) -> str:
 
 
 def _output_names(count: int, taken: set[str]) -> tuple[sp.Symbol, ...]:
-    base = _first_free(OUTPUT_NAMES, taken)
+    base = first_free(OUTPUT_NAMES, taken)
     if count == 1:
         return (sp.Symbol(base, real=True),)
     return tuple(sp.Symbol(f"{base}_{i}", real=True) for i in range(1, count + 1))
@@ -430,7 +417,7 @@ def _names(inputs, count, taken, style):
     inputs themselves and u, v, w (u₁ …) with ``letters``."""
     if style == "letters":
         return tuple(inputs), tuple(sp.Symbol(n, real=True)
-                                    for n in _intermediate_names(count, True, taken))
+                                    for n in intermediate_names(count, True, taken))
     letter = _trace_letter(taken)
     n = len(inputs)
     return (tuple(sp.Symbol(f"{letter}_{i}", real=True) for i in range(1 - n, 1)),
@@ -440,7 +427,7 @@ def _names(inputs, count, taken, style):
 # ---------------------------------------------------------------------------------------------
 # Values
 
-def _numeric(value: sp.Expr) -> Optional[float]:
+def real_float(value: sp.Expr) -> Optional[float]:
     """The value as a float, where it is a real number."""
     if not value.is_number or value.has(AppliedUndef):
         return None
@@ -460,8 +447,13 @@ def _evaluate(expr: sp.Expr, values: dict) -> sp.Expr:
     return expr.xreplace(values).doit() if values else expr
 
 
+def _text(expr, *, order: Optional[str] = None) -> str:
+    """``expr`` in derive's notation, for a message or a check's label."""
+    return written(expr, order=order)
+
+
 def _where(point) -> str:
-    return ", ".join(f"{to_text(k)} = {to_text(v)}" for k, v in point.items())
+    return ", ".join(f"{_text(k)} = {_text(v)}" for k, v in point.items())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -544,28 +536,28 @@ def _primal(functions, inputs, point, names):
     for x, name in zip(inputs, input_names):
         value = point[x] if point else x
         values[name], expanded[name] = value, x
-        lines.append(PrimalLine(name, None if name == x else x, (), value, _numeric(value), x,
+        lines.append(PrimalLine(name, None if name == x else x, (), value, real_float(value), x,
                                 is_input=True))
     for op in builder.operations:
         name = rename[op.name]
         with sp.evaluate(False):
             definition = op.definition.xreplace(rename)
         value = _evaluate(definition, values)
-        if point and (_undefined(value) or _numeric(value) is None and value.is_number):
+        if point and (_undefined(value) or real_float(value) is None and value.is_number):
             raise InputError(f"{_where(point)} is outside the domain of a step of the trace: "
-                             f"{to_text(name)} = {to_text(definition, order='none')} has no "
+                             f"{_text(name)} = {_text(definition, order='none')} has no "
                              "real value there")
         with sp.evaluate(False):
             expanded[name] = definition.xreplace(expanded)
         values[name] = value
         lines.append(PrimalLine(name, definition, _local_partials(op, rename), value,
-                                _numeric(value), expanded[name]))
+                                real_float(value), expanded[name]))
     output_lines = []
     for symbol, result in zip(outputs, results):
         with sp.evaluate(False):
             definition = result.xreplace(rename)
         value = _evaluate(definition, values)
-        output_lines.append(OutputLine(symbol, definition, value, _numeric(value)))
+        output_lines.append(OutputLine(symbol, definition, value, real_float(value)))
     return tuple(lines), tuple(output_lines)
 
 
@@ -609,9 +601,9 @@ def _forward(primal, outputs, inputs, seed, point) -> ForwardPass:
                                for e in line.edges), evaluate=False)
             value = sp.Add(*(tangents[e.argument] * _evaluate(e.partial, values)
                              for e in line.edges))
-            _check_defined(value, to_text(dot), point)
+            _check_defined(value, _text(dot), point)
         tangents[line.symbol] = value
-        lines.append(TangentLine(line.symbol, dot, written, value, _numeric(value)))
+        lines.append(TangentLine(line.symbol, dot, written, value, real_float(value)))
     results = []
     for out in outputs:
         if out.definition in tangents:      # y = vᵢ: ẏ = v̇ᵢ
@@ -619,7 +611,7 @@ def _forward(primal, outputs, inputs, seed, point) -> ForwardPass:
         else:                               # a constant output
             written = value = sp.Integer(0)
         results.append(TangentLine(out.symbol, marked(out.symbol, TangentVariable), written, value,
-                                   _numeric(value)))
+                                   real_float(value)))
     return ForwardPass(seed, seeds, tuple(lines), tuple(results))
 
 
@@ -635,12 +627,12 @@ def _reverse(primal, outputs, inputs, k, point) -> ReversePass:
     def update(symbol, source, partial, increment, is_seed):
         accumulate = symbol in adjoints
         value = adjoints.get(symbol, sp.Integer(0)) + increment
-        _check_defined(value, to_text(marked(symbol, AdjointVariable)), point)
+        _check_defined(value, _text(marked(symbol, AdjointVariable)), point)
         adjoints[symbol] = value
         bar = marked(source, AdjointVariable)
         lines.append(AdjointLine(symbol, marked(symbol, AdjointVariable), source, bar, accumulate,
                                  is_seed, partial, _times(bar, partial), increment, value,
-                                 _numeric(value)))
+                                 real_float(value)))
 
     variables = {line.symbol for line in primal}
     for (_, seed_value), out in reversed(list(zip(seeds, outputs))):
@@ -658,7 +650,7 @@ def _reverse(primal, outputs, inputs, k, point) -> ReversePass:
         gradient.append(InputAdjoint(x, marked(x, AdjointVariable),
                                      None if line.definition is None
                                      else marked(line.symbol, AdjointVariable),
-                                     value, _numeric(value)))
+                                     value, real_float(value)))
     final = tuple((line.symbol, adjoints.get(line.symbol, sp.Integer(0))) for line in primal)
     return ReversePass(outputs[k].symbol, seeds, tuple(lines), tuple(gradient), final)
 
@@ -702,28 +694,28 @@ def _checks(functions, inputs, point, primal, outputs, passes, derivatives, mode
     in_inputs = {line.symbol: line.expanded.doit() for line in primal}
     for line in primal:
         checks.append(_check("primal", "equal", line.value, _at(in_inputs[line.symbol], point),
-                             to_text(line.symbol)))
+                             _text(line.symbol)))
     for out, f in zip(outputs, functions):
         checks.append(_check("output", "equal", out.value, _at(f.doit(), point),
-                             to_text(out.symbol)))
+                             _text(out.symbol)))
     for p in passes:
         if mode == "forward":
             for line in p.lines:
                 expected = sp.diff(in_inputs[line.symbol], p.seed)
                 checks.append(_check("tangent", "derivative", line.value, _at(expected, point),
-                                     f"{to_text(line.tangent)} (seed {to_text(p.seed)})"))
+                                     f"{_text(line.tangent)} (seed {_text(p.seed)})"))
         else:
             index = [o.symbol for o in outputs].index(p.output)
             for symbol, value in p.final:
                 expected = _free_derivative(primal, outputs[index], symbol, point)
                 checks.append(_check("adjoint", "derivative", value, expected,
-                                     f"{to_text(marked(symbol, AdjointVariable))} "
-                                     f"(seed {to_text(marked(p.output, AdjointVariable))})"))
+                                     f"{_text(marked(symbol, AdjointVariable))} "
+                                     f"(seed {_text(marked(p.output, AdjointVariable))})"))
     names = [o.symbol for o in outputs]
     for y, x, value in derivatives:
         f = functions[names.index(y)].doit()
         checks.append(_check("jacobian", "derivative", value, _at(sp.diff(f, x), point),
-                             f"∂{to_text(y)}/∂{to_text(x)}"))
+                             f"∂{_text(y)}/∂{_text(x)}"))
     return tuple(checks)
 
 
@@ -743,120 +735,3 @@ def _free_derivative(primal, output, symbol, point) -> sp.Expr:
     y = output.definition.xreplace(known).doit()
     own = next(line for line in primal if line.symbol == symbol)
     return _at(sp.diff(y, t).subs(t, own.expanded.doit()), point)
-
-
-# ---------------------------------------------------------------------------------------------
-# Output
-
-@dataclass(frozen=True)
-class Document:
-    """A rendered trace and the trace it shows."""
-
-    text: str
-    trace: Trace
-
-    @property
-    def verified(self) -> bool:
-        return self.trace.verified
-
-
-def text_width(text: str) -> int:
-    """The columns a string takes in a terminal: combining marks (the dot of v̇) take none."""
-    return sum(0 if unicodedata.combining(c) else 1 for c in str(text))
-
-
-def render_trace(trace_: Trace, fmt: str = "text", *, standalone: bool = False,
-                 templates: Optional[str] = None) -> str:
-    """The trace in one format: text, markdown, latex (``standalone``: a whole document) or
-    json."""
-    if fmt == "json":
-        return json_document(trace_json(trace_))
-    return render_document("trace.j2", fmt, standalone, templates, trace=trace_,
-                           width=text_width)
-
-
-def trace_document(expression, mode: str, *, at=None, seed=None, names=None, variables=None,
-                   fmt: str = "text", standalone: bool = False,
-                   templates: Optional[str] = None) -> Document:
-    """The command line's view: build the trace and render it."""
-    if fmt not in FORMATS:
-        raise InputError(f"--format {fmt} does not go with --mode {mode}: choose one of "
-                         f"{', '.join(FORMATS)}")
-    built = trace(expression, mode, at=at, seed=seed, names=names or "trace",
-                  variables=variables)
-    with phase("rendering"):
-        return Document(render_trace(built, fmt, standalone=standalone, templates=templates),
-                        built)
-
-
-def _number_fields(prefix: str, value: sp.Expr, numeric: Optional[float]) -> dict:
-    data = {prefix: str(value), f"{prefix}_text": to_text(value)}
-    if numeric is not None:
-        data[f"{prefix}_float"] = numeric
-    return data
-
-
-def _expr_fields(prefix: str, expr: Optional[sp.Expr]) -> dict:
-    if expr is None:
-        return {prefix: None}
-    return {prefix: to_text(expr, order="none"), f"{prefix}_latex": to_latex(expr, order="none")}
-
-
-def derivative_values(trace_: Trace):
-    """The derivatives the trace gives, at its point: one value, a column (one output and
-    several inputs, or the outputs' derivatives by one seeded input), or the Jacobian's
-    rows (several outputs, every input)."""
-    values = [value for _, _, value in trace_.derivatives]
-    if len(values) == 1:
-        return values[0]
-    if trace_.jacobian is not None and trace_.jacobian.rows > 1:
-        return trace_.jacobian
-    return sp.Matrix(values)
-
-
-def trace_json(trace_: Trace) -> dict:
-    """The trace as JSON data.  Rows: ``{"var", "definition", "value"}`` for the primal trace,
-    with ``"tangent"`` (forward, one list of rows per pass) or ``"adjoint"`` (reverse: the
-    final adjoint of each variable, and the sweep's lines in order)."""
-    primal = [{"var": to_text(line.symbol), **_expr_fields("definition", line.definition),
-               **_number_fields("value", line.value, line.numeric)}
-              for line in trace_.primal + trace_.outputs]
-    passes = []
-    for p in trace_.passes:
-        if trace_.mode == "forward":
-            rows = [{**row, **_number_fields("tangent", t.value, t.numeric),
-                     **_expr_fields("tangent_definition", t.written)}
-                    for row, t in zip(primal, p.lines + p.outputs)]
-            passes.append({"seed": str(p.seed), "rows": rows})
-            continue
-        final = dict(p.final)
-        rows = []
-        for row, line in zip(primal, trace_.primal):
-            value = final[line.symbol]
-            rows.append({**row, **_number_fields("adjoint", value, _numeric(value))})
-        sweep = [{"var": to_text(a.symbol), "from": to_text(a.source),
-                  "op": "+=" if a.accumulate else "=",
-                  **_expr_fields("definition", a.written),
-                  **_number_fields("value", a.value, a.numeric)} for a in p.lines]
-        passes.append({"seed": str(p.output), "rows": rows, "adjoint_lines": sweep,
-                       "gradient": {str(g.symbol): str(g.value) for g in p.gradient}})
-    derivative = derivative_values(trace_)
-    data = {
-        **common_fields(trace_.input, derivative, verified=trace_.verified,
-                        checks=trace_.checks, point=trace_.point, value=derivative),
-        "mode": trace_.mode,
-        "names": trace_.names,
-        "inputs": [str(x) for x in trace_.inputs],
-        "outputs": [str(o.symbol) for o in trace_.outputs],
-        "functions": [str(f) for f in trace_.functions],
-        "primal": primal,
-        "passes": passes,
-        "derivatives": [{"output": str(y), "input": str(x), "value": str(v)}
-                        for y, x, v in trace_.derivatives],
-        "checks": [{"rule": c.rule, "passed": c.passed, "method": c.method,
-                    **({"detail": c.detail} if c.detail else {})} for c in trace_.checks],
-    }
-    if trace_.jacobian is not None:
-        data["jacobian"] = [[str(trace_.jacobian[i, j]) for j in range(trace_.jacobian.cols)]
-                            for i in range(trace_.jacobian.rows)]
-    return data
