@@ -20,8 +20,10 @@ from derive.sheets.banks import bank_names, load_bank, load_banks
 from derive.cli.main import run
 from derive.core.engine import in_inputs
 from derive.present.linebreak import fit_aligns, tokenize, width
-from derive.core.multivariable import ArraySolution
-from derive.sheets.sheet import draw_problem, make_sheet, render_sheet
+from derive.core.steps import ArraySolution
+from derive.api import make_sheet
+from derive.present.sheets import plot_of, render_sheet
+from derive.sheets.sheet import draw_problem
 
 REPO = Path(__file__).resolve().parent.parent
 TOPIC_BANKS = {
@@ -617,7 +619,7 @@ def test_graph_and_plot_in_worked_solutions_compile(tmp_path, capsys):
     sheet = make_sheet(banks, count=4, seed=6, graph=True, plot=True, jobs=1)
     pictured = [p for p in sheet.problems if p.pictured]
     assert [p.bank for p in pictured] == ["chain-rule", "computation-graphs"]
-    assert all(p.plot is not None for p in pictured)
+    assert all(plot_of(p)[0] is not None for p in pictured)   # plotted when laid out
     tex = render_sheet(sheet, "latex", parts=("problems", "solutions"))
     assert tex.count("\\begin{tikzpicture}") == 2 + 2      # a graph and a plot each
     assert tex.count("\\begin{axis}") == 2

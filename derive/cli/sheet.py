@@ -1,6 +1,7 @@
 """The commands ``derive sheet`` (a randomized problem sheet with its key) and
 ``derive problems`` (the banks, their topics and counts).  Thin: they read options, call
-``derive.sheets.sheet`` and ``derive.present.pdf``, and write files."""
+``derive.api.make_sheet``, ``derive.present.sheets`` and ``derive.present.pdf``, and write
+files."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import click
 
+import derive.api as api
 from derive.cli.output import format_for, write_output
 from derive.sheets.limits import MAX_COUNT, MAX_VARIANTS
 
@@ -81,8 +83,8 @@ def sheet(banks, count, difficulty, topics, seed, variants, answers, solutions, 
     file; with none, problems come from every bank. Every answer is checked against SymPy
     before it is written.
     """
-    from derive.sheets.banks import load_banks
-    from derive.sheets.sheet import difficulty_range, make_sheet
+    from derive.sheets.banks import load_banks  # deferred: heavy import at start-up
+    from derive.sheets.sheet import difficulty_range  # deferred: heavy import at start-up
 
     fmt = format_for(fmt, output, SHEET_FORMATS, "latex")
     answers = answers or multiple_choice
@@ -97,7 +99,7 @@ def sheet(banks, count, difficulty, topics, seed, variants, answers, solutions, 
     if fmt == "pdf" and not output:
         raise click.UsageError("--format pdf writes a file: give -o PATH")
     if fmt == "pdf":
-        from derive.present.pdf import PdfError, tex_tools
+        from derive.present.pdf import PdfError, tex_tools  # deferred: not needed at start-up
         missing = tex_tools()
         if missing:
             raise PdfError(missing)
@@ -105,11 +107,11 @@ def sheet(banks, count, difficulty, topics, seed, variants, answers, solutions, 
     levels = difficulty_range(difficulty)
     seed = secrets.randbelow(1_000_000) if seed is None else seed
     with _Progress(count * variants) as progress:
-        made = make_sheet(chosen, count=count, difficulty=levels, topics=topics, seed=seed,
-                          variants=variants, title=title, course=course, author=author,
-                          date=date, instructions=instructions,
-                          multiple_choice=multiple_choice, graph=graph, plot=plot, jobs=jobs,
-                          progress=progress.advance)
+        made = api.make_sheet(chosen, count=count, difficulty=levels, topics=topics, seed=seed,
+                              variants=variants, title=title, course=course,
+                              author=author, date=date, instructions=instructions,
+                              multiple_choice=multiple_choice, graph=graph, plot=plot,
+                              jobs=jobs, progress=progress.advance)
     key_parts = tuple(p for p, wanted in (("answers", answers), ("solutions", solutions))
                       if wanted)
     documents = [(output, ("problems",) + (() if separate else key_parts))]
@@ -126,14 +128,14 @@ def _key_path(output: str) -> str:
 
 def _write(made, fmt, path, parts, templates):
     """Render one document and write it; (path, pages or None)."""
-    from derive.sheets.sheet import render_sheet
+    from derive.present.sheets import render_sheet  # deferred: heavy import at start-up
 
     text = render_sheet(made, "markdown" if fmt == "markdown" else "latex", parts=parts,
                         templates=templates)
     if fmt != "pdf":
         write_output(text, path)
         return path, None
-    from derive.present.pdf import compile_pdf
+    from derive.present.pdf import compile_pdf  # deferred: not needed at start-up
     with _Status(f"compiling {path}"):
         compiled = compile_pdf(text, path)
     return path, compiled.pages
@@ -204,7 +206,7 @@ def problems(banks):
     With BANK (a name or the path of your own file), the templates of that bank: id, kind,
     difficulty, tags and the template itself. Every bank listed is checked.
     """
-    from derive.sheets.banks import load_banks
+    from derive.sheets.banks import load_banks  # deferred: heavy import at start-up
 
     chosen = load_banks(banks)
     if banks:

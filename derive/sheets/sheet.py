@@ -29,14 +29,16 @@ the template allows, the same problem of an earlier variant) draws again from wh
 stream stopped.  Both rounds are the same in a serial and a parallel run, so the sheets are
 the same bytes.
 
-Multiple choice.  The wrong options are mistakes of the table (``derive.checking.quiz``); only "find
+Multiple choice.  The wrong options are mistakes of the table: the function that asks
+(``derive.checking.quiz.choices``) is passed in by ``derive.api.make_sheet``; only "find
 f′" problems (kinds derivative and partial, without definitions or a point) are asked this
 way, and a draw whose mistakes give fewer than three different wrong answers is drawn again,
 then, when the template keeps failing, replaced by another template of the same bank.
 
 Pictures.  The computation graph and the plot of f and f′ are drawn for the derivatives of
 one variable (kinds derivative and graph); the worked solution of a partial derivative,
-gradient, Jacobian or Hessian says that no picture is drawn for it.
+gradient, Jacobian or Hessian says that no picture is drawn for it.  A sheet only records
+that it wants them; they are drawn when the sheet is laid out (``derive.present.sheets``).
 """
 
 from __future__ import annotations
@@ -51,27 +53,30 @@ from typing import Callable, Optional, Sequence, Union
 
 import sympy as sp
 
-from derive import api
+from derive.core.engine import in_inputs
+from derive.core.steps import ArraySolution
+from derive.core.numeric import is_real_number
+from derive.core.steps import Solution
+from derive.core.timing import time_limit
+from derive.errors import InputError, TimeLimitExceeded, VerificationError, own_errors
+from derive.read.parsing import ParseError
+from derive.read.worked import worked, worked_array
 from derive.sheets.banks import (Bank, Filled, Read, Template, Value, format_value, ill_posed,
                                  read_filled, template_error)
-from derive.core.engine import in_inputs
-from derive.core.numeric import is_real_number
-from derive.errors import InputError, TimeLimitExceeded, VerificationError
 from derive.sheets.limits import MAX_COUNT, MAX_VARIANTS
-from derive.core.timing import time_limit
-from derive.core.multivariable import ArraySolution
-from derive.read.parsing import ParseError
-from derive.present.plotting import Plot
-from derive.core.steps import Solution
 
 MAX_DRAWS = 60               # draws of one template before it is declared unusable
 PREFER_NEW_DRAWS = 40        # draws spent looking for a problem no earlier variant has
 PROBLEM_SECONDS = 30.0       # time to work one problem
-PARTS = ("problems", "answers", "solutions")
 CHOICE_DRAWS = 3             # draws of a template whose mistakes give too few wrong answers
 CHOICE_KINDS = ("derivative", "partial")
 PICTURED_KINDS = ("derivative", "graph")
 PARALLEL_FROM = 8            # problems (count × variants) from which processes pay off
+
+# what asks a multiple-choice question: ``derive.checking.quiz.choices`` (expression text,
+# seed, wrt=, order=) → its options (``.options``: ``.expression``, ``.correct``, ``.id``)
+# and ``.key``; raises InputError when the mistakes give too few wrong answers
+AskChoices = Callable[..., object]
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,6 @@ class Problem:
     key: str
     functions: tuple[sp.Expr, ...] = ()   # as written, in the intermediates if it has any
     choices: Optional[Choices] = None     # the options, on a multiple-choice sheet
-    plot: Optional[Plot] = None           # f and f′ sampled, when the sheet plots
-    plot_error: str = ""                  # why f is not plotted, when it cannot be
 
     @property
     def pictured(self) -> bool:
@@ -317,14 +320,16 @@ def _zero_parts(solution) -> Optional[str]:
     return None
 
 
+@own_errors
 def _work(template: Template, filled: Filled):
-    """The worked solution of a filled template, through derive's own API."""
-    options = dict(where=list(filled.where) or None, at=filled.at)
+    """The worked solution of a filled template, read and solved as the Python interface
+    does (``derive.read.worked``)."""
+    where = list(filled.where) or None
     if template.kind in ("gradient", "jacobian", "hessian"):
-        variables = ",".join(filled.variables) or None
-        return getattr(api, template.kind)(filled.expression, variables, **options)
+        return worked_array(template.kind, filled.expression,
+                            ",".join(filled.variables) or None, at=filled.at, where=where)
     wrt = list(filled.wrt) if len(filled.wrt) > 1 else (filled.wrt[0] if filled.wrt else None)
-    return api.differentiate(filled.expression, wrt, order=filled.order, **options)
+    return worked(filled.expression, wrt, order=filled.order, at=filled.at, where=where)
 
 
 def _shown(values) -> str:
@@ -376,10 +381,9 @@ def choice_ready(template: Template) -> bool:
     return template.kind in CHOICE_KINDS and not template.where and template.at is None
 
 
-def ask(filled: Filled, seed: int) -> Union[Choices, str]:
-    """The multiple-choice question of a filled template, or why there is none."""
-    from derive.checking.quiz import choices
-
+def ask(filled: Filled, seed: int, choices: AskChoices) -> Union[Choices, str]:
+    """The multiple-choice question of a filled template (asked by ``choices``), or why
+    there is none."""
     wrt = list(filled.wrt) if len(filled.wrt) > 1 else (filled.wrt[0] if filled.wrt else None)
     try:
         question = choices(filled.expression, seed, wrt=wrt, order=filled.order)
@@ -391,12 +395,18 @@ def ask(filled: Filled, seed: int) -> Union[Choices, str]:
 
 def draw_problem(template: Template, number: int, rng: random.Random, taken: set,
                  elsewhere: frozenset = frozenset(), *,
-                 quiz_seed: Optional[int] = None) -> Problem:
+                 quiz_seed: Optional[int] = None,
+                 choices: Optional[AskChoices] = None) -> Problem:
     """Draw values for ``template`` until the problem is well-posed and not in ``taken``
     (the keys of the problems already on this variant); one that is in ``elsewhere`` (the
     same problem in earlier variants) is taken only when nothing else turns up.  With
-    ``quiz_seed``, the problem is also asked as multiple choice (``ask``); a template whose
-    draws give too few wrong answers ``CHOICE_DRAWS`` times raises ``NoChoices``."""
+    ``quiz_seed``, the problem is also asked as multiple choice (``ask``, by ``choices``); a
+    template whose draws give too few wrong answers ``CHOICE_DRAWS`` times raises
+    ``NoChoices``."""
+    if quiz_seed is not None and choices is None:
+        raise TypeError("a multiple-choice problem needs the function that asks it: "
+                        "choices=derive.checking.quiz.choices (derive.api.make_sheet "
+                        "passes it)")
     reasons: list[str] = []
     fallback = None
     refused = 0
@@ -407,7 +417,7 @@ def draw_problem(template: Template, number: int, rng: random.Random, taken: set
             return outcome
         question = None
         if quiz_seed is not None:
-            question = ask(filled, quiz_seed)
+            question = ask(filled, quiz_seed, choices)
             if isinstance(question, str):
                 return question
         return Problem(number, template, values, filled, outcome, key, read.functions,
@@ -468,14 +478,16 @@ def variant_label(index: int) -> str:
 @dataclass(frozen=True)
 class Slot:
     """The work of one problem of one variant: the templates to try in turn (the chosen one,
-    then, on a multiple-choice sheet, the others of its bank) and what to add to it."""
+    then, on a multiple-choice sheet, the others of its bank) and, on a multiple-choice
+    sheet, the function that asks the question (module-level, so a slot pickles for a
+    worker process)."""
 
     variant: int
     number: int
     templates: tuple[Template, ...]
     seed: int
     multiple_choice: bool = False
-    plot: bool = False
+    choices: Optional[AskChoices] = None
 
     @property
     def stream(self) -> str:
@@ -499,28 +511,14 @@ def work_slot(slot: Slot, taken=frozenset(), elsewhere=frozenset(), state=None):
     for template in slot.templates:
         try:
             problem = draw_problem(template, slot.number, rng, set(taken), frozenset(elsewhere),
-                                   quiz_seed=slot.quiz_seed)
+                                   quiz_seed=slot.quiz_seed, choices=slot.choices)
         except NoChoices as error:
             last = error
             continue
-        if slot.plot:
-            problem = with_plot(problem)
         return problem, rng.getstate()
     if len(slot.templates) == 1:
         raise last
     raise InputError(f"{last}, nor do the other problems of its bank that match")
-
-
-def with_plot(problem: Problem) -> Problem:
-    """The problem with f and f′ sampled for the plot, or the reason it cannot be plotted."""
-    from derive.present.plotting import plot_data
-
-    if not problem.pictured:
-        return problem
-    try:
-        return replace(problem, plot=plot_data(problem.solution))
-    except InputError as error:
-        return replace(problem, plot_error=str(error))
 
 
 def default_jobs() -> int:
@@ -583,12 +581,15 @@ def make_sheet(banks: Sequence[Bank], *, count: int = 10, difficulty=None,
                title: str = "Derivatives", course: str = "", date: str = "", author: str = "",
                instructions: str = "", multiple_choice: bool = False, graph: bool = False,
                plot: bool = False, jobs: Optional[int] = None,
-               progress: Optional[Callable[[Problem], None]] = None) -> Sheet:
+               progress: Optional[Callable[[Problem], None]] = None,
+               choices: Optional[AskChoices] = None) -> Sheet:
     """A sheet of ``count`` problems from ``banks`` in ``variants`` versions.
 
     ``difficulty`` is None or (low, high); ``topics`` keeps templates with one of these tags.
-    ``multiple_choice`` asks every problem with four options; ``graph`` and ``plot`` draw
-    pictures in the worked solutions.  ``jobs`` processes work the problems (default: one
+    ``multiple_choice`` asks every problem with four options, by ``choices`` (a module-level
+    function such as ``derive.checking.quiz.choices``; ``derive.api.make_sheet`` passes it);
+    ``graph`` and ``plot`` ask for pictures in the worked solutions (drawn when the sheet is
+    laid out, by ``derive.present.sheets``).  ``jobs`` processes work the problems (default: one
     per processor; one for a sheet of fewer than ``PARALLEL_FROM`` problems); the sheet is
     the same whatever their number.  ``progress`` is called after each problem is worked.
     """
@@ -599,6 +600,10 @@ def make_sheet(banks: Sequence[Bank], *, count: int = 10, difficulty=None,
                          f"not {variants}")
     if jobs is not None and jobs < 1:
         raise InputError(f"the number of jobs must be at least 1, not {jobs}")
+    if multiple_choice and choices is None:
+        raise TypeError("a multiple-choice sheet needs the function that asks the questions: "
+                        "choices=derive.checking.quiz.choices (derive.api.make_sheet passes "
+                        "it)")
     if isinstance(difficulty, str):
         difficulty = difficulty_range(difficulty)
     templates = choose_templates(banks, count, difficulty, tuple(topics),
@@ -611,7 +616,8 @@ def make_sheet(banks: Sequence[Bank], *, count: int = 10, difficulty=None,
             others = [t for t in pool_of(bank, difficulty, tuple(topics), True) if t != template]
             random.Random(f"derive sheet {seed}: others {number}").shuffle(others)
         candidates.append((template, *others))
-    slots = [Slot(index, number, candidates[number - 1], seed, multiple_choice, plot)
+    slots = [Slot(index, number, candidates[number - 1], seed, multiple_choice,
+                  choices if multiple_choice else None)
              for index in range(variants) for number in range(1, count + 1)]
     if jobs is None:
         jobs = default_jobs() if len(slots) >= PARALLEL_FROM else 1
@@ -637,53 +643,3 @@ def make_sheet(banks: Sequence[Bank], *, count: int = 10, difficulty=None,
                  course=course, date=date, author=author, instructions=instructions,
                  multiple_choice=multiple_choice, graph=graph, plot=plot)
 
-
-# ------------------------------------------------------------------------------------------
-# Rendering
-# ------------------------------------------------------------------------------------------
-SHEET_FORMATS = ("latex", "markdown")
-
-
-def render_sheet(sheet: Sheet, fmt: str = "latex", *, parts: Sequence[str] = ("problems",),
-                 templates: Optional[str] = None) -> str:
-    """The sheet as a document: ``latex`` (a complete document: ``latex/sheet.j2`` inside
-    ``latex/sheet-document.j2``, long rows of solutions broken to fit the line) or
-    ``markdown``.  ``parts`` are the parts to include, in their fixed order: problems,
-    answers (a compact key), solutions (worked)."""
-    import jinja2
-
-    from derive.present.linebreak import fit_aligns
-    from derive.present.render import RenderError, environment
-
-    if fmt not in SHEET_FORMATS:
-        raise InputError(f"unknown sheet format {fmt!r}: choose latex or markdown")
-    unknown = [p for p in parts if p not in PARTS]
-    if unknown or not parts:
-        raise InputError(f"a sheet has the parts {', '.join(PARTS)}")
-    chosen = tuple(p for p in PARTS if p in parts)
-    if sheet.plot and fmt != "latex":
-        raise InputError("a sheet's plots are pgfplots pictures: use --format latex or pdf")
-    env = environment(fmt, templates)
-    pictures = dict(draw_graph=lambda solution: _graph(solution, fmt, templates),
-                    draw_plot=lambda plot: _plot(plot, templates))
-    try:
-        body = env.get_template(f"{fmt}/sheet.j2").render(sheet=sheet, parts=chosen,
-                                                           **pictures).strip()
-        if fmt == "latex":
-            body = env.get_template("latex/sheet-document.j2").render(
-                body=body, sheet=sheet, parts=chosen)
-    except jinja2.TemplateError as error:
-        raise RenderError(f"template error: {error}") from error
-    if fmt == "latex":
-        body = fit_aligns(body)
-    return body.strip() + "\n"
-
-
-def _graph(solution: Solution, fmt: str, templates: Optional[str]) -> str:
-    from derive.present.pictures import graph_figure
-    return graph_figure(solution, fmt, templates).strip("\n")
-
-
-def _plot(plot: Plot, templates: Optional[str]) -> str:
-    from derive.present.pictures import plot_figure
-    return plot_figure(plot, "latex", templates=templates).strip("\n")
