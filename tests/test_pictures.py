@@ -17,7 +17,8 @@ from derive.cli.main import run
 from derive.present.drawing import drawing
 from derive.errors import InputError
 from derive.present.pictures import graph_figure, latex_document, plot_figure
-from derive.present.plotting import plot_data, read_range
+from derive.present import plotting
+from derive.present.plotting import read_range
 
 x = sp.Symbol("x", real=True)
 u1, u2, y = (sp.Symbol(n, real=True) for n in ("u_1", "u_2", "y"))
@@ -30,6 +31,11 @@ GRAPHS = ["sin(x + x^2)", "sin(x + x^2) e^(x + x^2)", "(x^2 + 1)/(x^2 - 1)",
 
 def _solution(text):
     return differentiate(text)
+
+
+def plot_data(text, range=None):
+    """The plot of a function given as text: the plot is drawn from its solution."""
+    return plotting.plot_data(differentiate(text), range)
 
 
 # --- the graph as data --------------------------------------------------------------------
@@ -277,7 +283,7 @@ def test_tikz_graphs_and_pgfplots_plots_compile(tmp_path):
     pdflatex_path()
     parts = [graph_figure(_solution(t), "latex") for t in
              GRAPHS + ["tan(sin(cos(e^(x^2 + 1))))", "f(g(x))"]]
-    parts += [plot_figure(t, "latex", r) for t, r in
+    parts += [plot_figure(_solution(t), "latex", r) for t, r in
               [("tan(x)", None), ("sqrt(1 - x^2)", "-2,2"), ("x^2 e^(-x)", None),
                ("ln(x)", None), ("1/(x^2 - 1)", "-3,3"), ("sin(x + x^2)", None), ("5", None)]]
     _compile(tmp_path, "pictures", latex_document("\n".join(parts)))

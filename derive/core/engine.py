@@ -20,12 +20,15 @@ from typing import Optional, Sequence
 import sympy as sp
 
 from derive.functions import derivatives_as_subs
-from derive.core.graph import OUTPUT_NAMES, Graph, arguments_of, decompose
+from derive.core.graph import MAX_PATHS, OUTPUT_NAMES, Graph, arguments_of, decompose, paths
 from derive.core.local import Refused, derivative_step
 from derive.core.timing import phase
-from derive.core.simplify import simplification_steps, simplify_affordable
+from derive.core.simplify import simplification_steps
+from derive.core.sizes import simplify_affordable
 from derive.core.numeric import is_real_number, require_in_range, value_at, values_kept
-from derive.core.steps import Factor, Intermediate, Leibniz, PointValue, Solution, Step
+from derive.errors import VerificationError
+from derive.core.steps import (EQUAL, TOTAL, Factor, Intermediate, Leibniz, PointValue,
+                               Solution, Step)
 from derive.core.verify import check_answer, check_steps, real_everywhere, require_real_values
 
 STYLES = ("method", "compact")
@@ -36,7 +39,7 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
           text: str = "", point: Optional[dict] = None,
           definitions: Sequence[tuple[sp.Symbol, sp.Expr]] = (),
           name: Optional[sp.Symbol] = None, partial: Optional[bool] = None,
-          reserved: frozenset = frozenset()) -> Solution:
+          reserved: frozenset = frozenset(), picture: bool = False) -> Solution:
     """The worked, checked derivative of ``expression``.
 
     ``wrt`` is one variable (differentiated ``order`` times) or a sequence of variables for a
@@ -46,6 +49,9 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
     what the function is called (default: f, or a letter the user's symbols leave free);
     ``partial`` forces ∂ notation (default: when the function has several variables);
     ``reserved`` names are not given to intermediates (names the reader already knows).
+    ``picture``: also work the computation graph of a compact-style solution, which works
+    none of its own (the graph and local derivatives a picture draws; the method style
+    always has them).
     """
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}")
@@ -63,16 +69,22 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
     if not function.has(sequence[0]):
         notes.append("independent")
     intermediates: tuple[Intermediate, ...] = ()
+    nodes: tuple[Intermediate, ...] = ()
+    local: tuple[Step, ...] = ()
     current, orders = expression, []
     for k, variable in enumerate(sequence):
         current = derivatives_as_subs(current)  # f′(g(x)) as SymPy's doit() writes it
         graph = user_graph(current, definitions, variable) if definitions and k == 0 else None
-        steps, names, result = _one_order(current, variable, style, graph=graph,
-                                          partial=partial, name=name, reserved=reserved)
+        steps, names, result, drawn = _one_order(current, variable, style, graph=graph,
+                                                 partial=partial, name=name,
+                                                 reserved=reserved)
         with phase("checking the steps"):
             checks += check_steps(steps, names)
         if k == 0:
             intermediates = tuple(names_in_order(steps))
+            if drawn or picture:
+                nodes, local = drawn or _graph_for_picture(current, variable, name, partial,
+                                                           reserved)
         blocks.append(Step("order", current, result, variable, substeps=steps, partial=partial))
         orders.append((function if k == 0 else current, variable, result,
                        conditions(steps, names)))
@@ -92,7 +104,7 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
                     tuple((point or {}).items()), tuple(notes), name, sequence, partial,
                     tuple(definitions),
                     tuple(sorted(function.free_symbols, key=lambda v: v.name)) or (sequence[0],),
-                    evaluation)
+                    evaluation, function, nodes, local)
 
 
 def in_inputs(expression: sp.Expr, definitions) -> sp.Expr:
@@ -229,8 +241,9 @@ def at_point(e: sp.Expr, point: dict) -> sp.Expr:
 
 def _one_order(expression, wrt, style, graph=None, partial=False, name=None,
                reserved=frozenset()):
-    """The steps of one differentiation, the name→x substitution they use and the simplified
-    result."""
+    """The steps of one differentiation, the name→x substitution they use, the simplified
+    result, and the computation graph with its local derivative steps (None for the compact
+    style, which works without one)."""
     with phase("differentiating"):
         return _work(expression, wrt, style, graph, partial, name, reserved)
 
@@ -240,7 +253,7 @@ def _work(expression, wrt, style, graph, partial, name, reserved):
         worked = derivative_step(expression, wrt)
         tail, result = simplification_steps(worked.result)
         steps = (worked,) + _simplify_block(worked.result, result, tail)
-        return steps, {}, result
+        return steps, {}, result, None
 
     graph = graph or decompose(expression, wrt, reserved | {str(name)})
     names = graph.substitution()
@@ -249,7 +262,7 @@ def _work(expression, wrt, style, graph, partial, name, reserved):
                          of=name or graph.output.name, partial=partial)
         tail, result = simplification_steps(worked.result)
         steps = (worked,) + _simplify_block(worked.result, result, tail)
-        return steps, names, result
+        return steps, names, result, (_named(graph.nodes, name), (worked,))
 
     try:
         local = _local_derivatives(graph, partial)
@@ -259,14 +272,42 @@ def _work(expression, wrt, style, graph, partial, name, reserved):
     with sp.evaluate(False):
         substituted = in_names.xreplace(names)
     tail, result = simplification_steps(substituted)
+    worked = tuple(s for per_node in local.values() for s in per_node.values())
     steps = (
         Step("intermediates", expression, graph.output.name, wrt, bindings=graph.nodes),
-        Step("local-derivatives", expression, expression, wrt, substeps=tuple(
-            s for per_node in local.values() for s in per_node.values())),
+        Step("local-derivatives", expression, expression, wrt, substeps=worked),
         Step("combine", graph.output.name, combined[-1].result, wrt, substeps=tuple(combined)),
-        Step("substitute", in_names, substituted, wrt, of=graph.output.name, partial=partial),
+        Step("substitute", in_names, substituted, wrt, of=graph.output.name, partial=partial,
+             claim=EQUAL),
     ) + _simplify_block(substituted, result, tail)
-    return steps, names, result
+    return steps, names, result, (graph.nodes, worked)
+
+
+def _named(nodes, name):
+    """A graph of one node: the output is the function itself, called by its name."""
+    if name is None or len(nodes) != 1:
+        return nodes
+    only = nodes[0]
+    return (Intermediate(name, only.definition, only.expanded, only.arguments),)
+
+
+def _graph_for_picture(expression, wrt, name, partial, reserved):
+    """The computation graph of a solution worked without one (the compact style), for its
+    picture: each local derivative worked by the rule table and checked against SymPy's own
+    derivative, as every step the solution shows is."""
+    graph = decompose(expression, wrt, reserved | {str(name)})
+    nodes = _named(graph.nodes, name)
+    local = tuple(
+        replace(derivative_step(node.definition, a), of=node.name,
+                partial=partial or len(node.arguments) > 1)
+        for node in nodes for a in node.arguments)
+    with phase("checking the steps"):
+        for step in local:
+            if not all(c.passed for c in check_steps((step,), {})):  # only checked ones drawn
+                raise VerificationError(f"the local derivative ∂{step.of}/∂{step.wrt} failed "
+                                        "its check; this is a bug in derive, please report it "
+                                        "with the input")
+    return nodes, local
 
 
 def _simplify_block(start, result, tail):
@@ -287,9 +328,6 @@ def _local_derivatives(graph: Graph, partial: bool) -> dict[sp.Symbol, dict[sp.S
     }
 
 
-MAX_PATHS_SHOWN = 8
-
-
 def _combine(graph: Graph, local, partial: bool) -> tuple[list[Step], sp.Expr]:
     """The chain / total-derivative steps, and dy/dx as it is to be substituted."""
     x = graph.wrt
@@ -300,7 +338,8 @@ def _combine(graph: Graph, local, partial: bool) -> tuple[list[Step], sp.Expr]:
             for node in reversed(graph.nodes))
         product = sp.Mul(*(f.value for f in factors), evaluate=False)
         step = Step("chain", graph.output.name, sp.Mul(*(f.value for f in factors)), x,
-                    of=graph.output.name, partial=partial, terms=(factors,), expanded=product)
+                    of=graph.output.name, partial=partial, terms=(factors,), expanded=product,
+                    claim=TOTAL)
         return [step], product
 
     total = {x: sp.Integer(1)}
@@ -317,10 +356,10 @@ def _combine(graph: Graph, local, partial: bool) -> tuple[list[Step], sp.Expr]:
                               evaluate=False)
             rule = "total" if len(terms) > 1 else "chain"
             steps.append(Step(rule, node.name, total[node.name], x, of=node.name, partial=partial,
-                              terms=tuple(terms), expanded=expanded))
-    paths = _paths_step(graph, local, partial)
-    if paths is not None and paths.terms != steps[-1].terms:
-        steps.append(paths)
+                              terms=tuple(terms), expanded=expanded, claim=TOTAL))
+    summed = _paths_step(graph, local, partial)
+    if summed is not None and summed.terms != steps[-1].terms:
+        steps.append(summed)
     return steps, total[graph.output.name]
 
 
@@ -329,25 +368,16 @@ def _paths_step(graph: Graph, local, partial: bool) -> Optional[Step]:
     along it — shown when there are several paths and not too many to read."""
     x, output = graph.wrt, graph.output.name
     arguments = {node.name: node.arguments for node in graph.nodes}
-    count = {x: 1}
-    for node in graph.nodes:
-        count[node.name] = sum(count.get(a, 0) for a in node.arguments)
-    if not 1 < count[output] <= MAX_PATHS_SHOWN:
+    walked, count = paths(x, graph.nodes)
+    if not 1 < count <= MAX_PATHS:
         return None
-
-    def walk(name):
-        if name == x:
-            yield ()
-            return
-        for a in arguments[name]:
-            if count.get(a, 0):
-                edge = Factor(Leibniz(name, a, partial or len(arguments[name]) > 1),
-                              local[name][a].result)
-                for rest in walk(a):
-                    yield (edge,) + rest
-
-    paths = tuple(walk(output))
-    expanded = sp.Add(*(sp.Mul(*(f.value for f in p), evaluate=False) for p in paths),
+    # each path as its edge factors from the output back to x: ∂y/∂a · … · ∂b/∂x
+    factors = tuple(
+        tuple(Factor(Leibniz(head, tail, partial or len(arguments[head]) > 1),
+                     local[head][tail].result)
+              for tail, head in reversed(list(zip(path, path[1:]))))
+        for path in walked)
+    expanded = sp.Add(*(sp.Mul(*(f.value for f in p), evaluate=False) for p in factors),
                       evaluate=False)
-    return Step("paths", output, sp.Add(*(sp.Mul(*(f.value for f in p)) for p in paths)), x,
-                of=output, partial=partial, terms=paths, expanded=expanded)
+    return Step("paths", output, sp.Add(*(sp.Mul(*(f.value for f in p)) for p in factors)), x,
+                of=output, partial=partial, terms=factors, expanded=expanded, claim=TOTAL)

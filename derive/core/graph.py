@@ -26,6 +26,7 @@ from derive.core.steps import Intermediate
 OUTPUT_NAMES = ("y", "z", "F", "Y")
 LETTER_FAMILIES = (("u", "v", "w"), ("p", "q", "r"), ("a", "b", "c"), ("s", "t", "h"))
 SUBSCRIPT_BASES = ("u", "v", "t", "g", "q", "z")
+MAX_PATHS = 8   # more paths than this are counted, not listed (nor summed as a step)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,32 @@ class Graph:
     def substitution(self) -> dict[sp.Symbol, sp.Expr]:
         """name -> the same quantity written in the input variables."""
         return {node.name: node.expanded for node in self.nodes}
+
+
+def paths(wrt: sp.Symbol, nodes: tuple[Intermediate, ...], limit: int = MAX_PATHS
+          ) -> tuple[tuple[tuple[sp.Symbol, ...], ...], int]:
+    """The paths from ``wrt`` to the output (the last node), each written from ``wrt``
+    (``(x, u, y)``), and how many there are; no paths listed when there are more than
+    ``limit``.  The one walk: output-first, depth-first over each node's arguments in order
+    — the order of the solution's sum over paths and of the paths under its picture."""
+    arguments = {node.name: node.arguments for node in nodes}
+    number = {wrt: 1}
+    for node in nodes:   # topological order
+        number[node.name] = sum(number.get(a, 0) for a in node.arguments)
+    output = nodes[-1].name
+    if number[output] > limit:
+        return (), number[output]
+
+    def walk(name):
+        if name == wrt:
+            yield (wrt,)
+            return
+        for a in arguments[name]:
+            if number.get(a, 0):
+                for rest in walk(a):
+                    yield rest + (name,)
+
+    return tuple(walk(output)), number[output]
 
 
 def decompose(expr: sp.Expr, wrt: sp.Symbol, reserved=frozenset()) -> Graph:
@@ -151,9 +178,9 @@ def _name(definitions, wrt, expr, reserved):
         for a in args:
             uses[a] = uses.get(a, 0) + 1
     chain = all(len(a) == 1 for a in arguments.values()) and all(n == 1 for n in uses.values())
-    output = _first_free(OUTPUT_NAMES, taken)
+    output = first_free(OUTPUT_NAMES, taken)
     inner = placeholders[:-1]
-    names = _intermediate_names(len(inner), chain, taken | {output})
+    names = intermediate_names(len(inner), chain, taken | {output})
     rename = {p: sp.Symbol(n, real=True) for p, n in zip(inner, names)}
     rename[placeholders[-1]] = sp.Symbol(output, real=True)
 
@@ -169,14 +196,14 @@ def _name(definitions, wrt, expr, reserved):
     return Graph(wrt, tuple(nodes))
 
 
-def _first_free(candidates, taken):
+def first_free(candidates, taken):
     for name in candidates:
         if name not in taken:
             return name
     return next(f"y{i}" for i in count(1) if f"y{i}" not in taken)
 
 
-def _intermediate_names(n, chain, taken):
+def intermediate_names(n, chain, taken):
     if chain and n <= 3:
         for family in LETTER_FAMILIES:
             if not taken & set(family):

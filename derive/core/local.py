@@ -16,7 +16,7 @@ import sympy as sp
 
 from derive.errors import InputError
 from derive.core.rules import FALLBACK, Rule, find_rule, local_partials
-from derive.core.steps import Step
+from derive.core.steps import DERIVATIVE, Step
 
 
 class Refused(InputError):
@@ -45,12 +45,12 @@ def derivative_step(expr: sp.Expr, wrt: sp.Symbol) -> Step:
     """The step d(expr)/d(wrt), worked by the rule table, with its substeps."""
     depends = depends_on(wrt)
     if expr == wrt:
-        return Step("variable", expr, sp.Integer(1), wrt)
+        return Step("variable", expr, sp.Integer(1), wrt, claim=DERIVATIVE)
     if not depends(expr):
-        return Step("constant", expr, sp.Integer(0), wrt)
+        return Step("constant", expr, sp.Integer(0), wrt, claim=DERIVATIVE)
     rule = find_rule(expr, depends)
     if rule is FALLBACK:
-        return Step(rule.id, expr, sp.diff(expr, wrt), wrt)
+        return Step(rule.id, expr, sp.diff(expr, wrt), wrt, claim=DERIVATIVE)
     operands = tuple(rule.operands(expr))
     condition = _condition(rule, expr, operands)
     partials = local_partials(rule, expr, operands)
@@ -80,6 +80,7 @@ def derivative_step(expr: sp.Expr, wrt: sp.Symbol) -> Step:
         inner=chained[0] if rule.chain and len(parts) == 1 and chained else None,
         parts=tuple(parts),
         substeps=tuple(substeps),
+        claim=DERIVATIVE,
     )
 
 

@@ -20,7 +20,6 @@ chain rule gives the Jacobian as a product of Jacobians:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import sympy as sp
@@ -28,89 +27,10 @@ import sympy as sp
 from derive.core.engine import evaluate_at, expand_definitions, function_name, solve
 from derive.core.simplify import shortest_form, teacher_notation
 from derive.core.numeric import values_kept
-from derive.core.display import Displayed
-from derive.core.steps import Check, PointValue, Solution
+from derive.core.steps import ArraySolution, ChainProduct, Check, Entry
 from derive.core.verify import equivalent
 
 KINDS = ("gradient", "jacobian", "hessian", "vector")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One entry of a vector or matrix of derivatives: its own worked solution, or a
-    reference to an entry with the same work (``same_as``, with ``reason`` "repeat" or
-    "symmetry")."""
-
-    row: int
-    column: int
-    function: sp.Symbol        # the name of the differentiated component: f, f₁, …
-    wrt: tuple[sp.Symbol, ...]
-    result: sp.Expr
-    solution: Optional[Solution] = None
-    same_as: Optional[tuple[int, int]] = None
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class ChainProduct:
-    """The vector chain rule ∂h/∂x = ∂h/∂g · ∂g/∂x, with the shapes of the factors."""
-
-    outer: "ArraySolution"     # ∂h/∂g, m×k, in the intermediate variables
-    inner: "ArraySolution"     # ∂g/∂x, k×n
-    product: sp.Matrix         # the product written in g and x
-    substituted: sp.Matrix     # g replaced by its definition
-
-
-@dataclass(frozen=True, repr=False)
-class ArraySolution(Displayed):
-    """A gradient, Jacobian, Hessian or the derivative of a vector function of one variable."""
-
-    kind: str
-    input: str
-    functions: tuple[sp.Expr, ...]
-    names: tuple[sp.Symbol, ...]          # f, or f₁ … fₘ
-    variables: tuple[sp.Symbol, ...]
-    entries: tuple[tuple[Entry, ...], ...]
-    result: sp.Matrix
-    checks: tuple[Check, ...]
-    gradient: Optional["ArraySolution"] = None    # a Hessian's first derivatives
-    chain: Optional[ChainProduct] = None
-    value: Optional[sp.Matrix] = None
-    point: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
-    definitions: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
-    evaluations: tuple[PointValue, ...] = ()    # each entry at ``point``, row by row
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.result.shape
-
-    @property
-    def solutions(self):
-        for row in self.entries:
-            for entry in row:
-                if entry.solution is not None:
-                    yield entry.solution
-
-    @property
-    def parts(self) -> tuple["ArraySolution", ...]:
-        """The arrays this one is built from: a Hessian's gradient, a chain's two factors."""
-        parts = (self.gradient,) if self.gradient is not None else ()
-        if self.chain is not None:
-            parts += (self.chain.outer, self.chain.inner)
-        return parts
-
-    @property
-    def verified(self) -> bool:
-        return (all(c.passed for c in self.checks) and all(s.verified for s in self.solutions)
-                and all(p.verified for p in self.parts))
-
-    @property
-    def failed_checks(self) -> tuple[Check, ...]:
-        """The failed checks of the array, of its entries' solutions and of its parts."""
-        failed = [c for c in self.checks if not c.passed]
-        for s in (*self.solutions, *self.parts):
-            failed += s.failed_checks
-        return tuple(failed)
 
 
 def component_names(functions: Sequence[sp.Expr]) -> tuple[sp.Symbol, ...]:
@@ -121,7 +41,7 @@ def component_names(functions: Sequence[sp.Expr]) -> tuple[sp.Symbol, ...]:
     return tuple(sp.Symbol(f"{base}_{i}") for i in range(1, len(functions) + 1))
 
 
-def gradient_name(function: sp.Symbol, i: int) -> sp.Symbol:
+def gradient_name(i: int) -> sp.Symbol:
     """gᵢ = ∂f/∂xᵢ, the i-th entry of the gradient, as a Hessian's rows differentiate it."""
     return sp.Symbol(f"g_{i + 1}")
 
@@ -227,7 +147,7 @@ def _hessian(text, functions, in_x, names, variables, definitions, point, style)
                                 style=style, text=text)
     rows = []
     for i, g in enumerate(gradient.result):
-        name = gradient_name(names[0], i)
+        name = gradient_name(i)
         row = []
         for j, x in enumerate(variables):
             wrt = (variables[i], x)

@@ -16,18 +16,16 @@ This runs once per solution, never inside the per-step work.
 
 from __future__ import annotations
 
-from itertools import combinations
 
 import sympy as sp
 
 from derive.functions import derivatives_as_subs
 from derive.core.timing import phase
-from derive.core.sizes import suits_polynomial_algorithms
-from derive.present.notation import to_text
+from derive.core.sizes import TRIG, Shape, simplify_affordable, suits_polynomial_algorithms
 
-from derive.core.steps import Step
+from derive.core.forms import split_sign
+from derive.core.steps import EQUAL, Step
 
-TRIG = {sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc}
 RECIPROCAL = {sp.tan: sp.cot, sp.cot: sp.tan, sp.sin: sp.csc, sp.cos: sp.sec,
               sp.sinh: sp.csch, sp.cosh: sp.sech, sp.tanh: sp.coth, sp.coth: sp.tanh}
 QUOTIENTS = {(sp.cos, sp.sin): sp.cot, (sp.sin, sp.cos): sp.tan,
@@ -63,111 +61,7 @@ def _below_bar(e) -> bool:
 
 SIMPLIFY_MINIMUM = 24  # size above which SymPy's full simplify is tried
 TRIG_MAXIMUM = 300     # beyond this, trig identities cost more than they are worth
-# What SymPy's trigsimp and simplify cost grows with is the functions they look for
-# identities between, far faster than with the size: trigsimp on a sum of 10 sines took
-# 0.2 s, of 20 sines 1 s, of 40 sines 20 s; simplify with 7 hyperbolic functions in a
-# 50-node expression did not finish in 20 s.  They run only within these counts (function
-# applications in the tree, each occurrence counted), and then run to the end.
-TRIG_FUNCTIONS = 12        # sin, cos, tan, cot, sec, csc
-HYPERBOLIC_FUNCTIONS = 2   # sinh, cosh, tanh, coth, sech, csch
-SIMPLIFY_FUNCTIONS = 16    # any function, for SymPy's simplify
-HYPERBOLIC = {sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch}
-
-
-class _Shape:
-    """What a rewriting could act on, found in one walk over the tree, so that rewritings
-    that cannot change the expression are not tried (each costs milliseconds even then):
-
-    * ``sums``: a sum anywhere (``factor_terms`` pulls common factors out of sums);
-    * ``powers``: a product with two exponentials, two factors of one base, or two factors
-      with the same fractional exponent (what ``powsimp`` combines);
-    * ``fractions``: a sum with a fraction among its terms or its coefficients (``together``,
-      ``cancel`` clears them), or a product with
-      a sum to a negative integer power and another non-constant factor, where ``cancel``
-      may find a common factor;
-    * ``trig_sums``: a sum where a trig identity can shorten something (see
-      ``_trig_identity_possible``) — outside sums, in a single product, the only identity
-      is sin/cos = tan, which ``teacher_notation`` writes anyway;
-    * ``functions``, ``trig``, ``hyperbolic``: how many function applications, trig and
-      hyperbolic ones among them, the tree holds (what identities cost grows with).
-    """
-
-    def __init__(self, e: sp.Expr):
-        self.sums = self.powers = self.fractions = self.trig_sums = False
-        self.functions = self.trig = self.hyperbolic = 0
-        self._walk(e)
-
-    @property
-    def identities_affordable(self) -> bool:
-        """Few enough trig and hyperbolic functions for SymPy's identity search."""
-        return self.trig <= TRIG_FUNCTIONS and self.hyperbolic <= HYPERBOLIC_FUNCTIONS
-
-    def _walk(self, e):
-        if e.is_Atom:
-            return
-        if isinstance(e, sp.Function):
-            self._count(type(e))
-        if isinstance(e, sp.Add):
-            self.sums = True
-            if any(_has_denominator(t) or not t.as_coeff_Mul()[0].is_integer for t in e.args):
-                self.fractions = True
-            if not self.trig_sums and _trig_identity_possible(e):
-                self.trig_sums = True
-        elif isinstance(e, sp.Mul):
-            self._product(e.args)
-        for a in e.args:
-            self._walk(a)
-
-    def _count(self, function):
-        self.functions += 1
-        self.trig += function in TRIG
-        self.hyperbolic += function in HYPERBOLIC
-
-    def _product(self, factors):
-        bases, fractional, exponentials = set(), set(), 0
-        for f in factors:
-            base, exp = f.as_base_exp()
-            if isinstance(f, sp.exp):
-                exponentials += 1
-            elif base in bases or (not exp.is_integer and exp in fractional):
-                self.powers = True
-            bases.add(base)
-            if not exp.is_integer:
-                fractional.add(exp)
-        if exponentials > 1:
-            self.powers = True
-        if any(isinstance(b, sp.Add) and x.is_integer and x.is_negative
-               for b, x in (f.as_base_exp() for f in factors)) and \
-                sum(1 for f in factors if not f.is_number) > 1:
-            self.fractions = True
-
-
-def _trig_identity_possible(total: sp.Add) -> bool:
-    """Whether the terms of a sum hold what trig identities act on: a trig function squared
-    or higher (sin²u + cos²u = 1, sec²u − 1 = tan²u), two trig functions in one term
-    (2 sin u cos u = sin 2u), or arguments that are multiples of one another (cos 2u and
-    sin u).  A sum like x cos x + sin x holds none, and trigsimp only spends time on it."""
-    arguments = []
-    for term in total.args:
-        in_term = 0
-        for factor in sp.Mul.make_args(term):
-            base, exp = factor.as_base_exp()
-            if type(base) not in TRIG:
-                continue
-            if exp.is_Integer and abs(exp) >= 2:
-                return True
-            in_term += 1
-            arguments.append(base.args[0])
-        if in_term >= 2:
-            return True
-    return any(a != b and (a / b).is_Rational for a, b in combinations(set(arguments), 2))
-
-
-def _has_denominator(term) -> bool:
-    return any(isinstance(f, sp.Pow) and f.exp.is_negative for f in sp.Mul.make_args(term))
-
-
-def _cheap_rewritings(e, shape: _Shape):
+def _cheap_rewritings(e, shape: Shape):
     if shape.sums:
         yield sp.factor_terms(e)
     if shape.powers:
@@ -182,25 +76,14 @@ def _cheap_rewritings(e, shape: _Shape):
         yield sp.factor_terms(together)
 
 
-def simplify_affordable(e: sp.Expr, shape: "_Shape | None" = None) -> bool:
-    """Whether SymPy's ``simplify`` may run on ``e``: few enough nodes for the polynomial
-    algorithms it calls (``suits_polynomial_algorithms``), and few enough function
-    applications — trig and hyperbolic ones above all — for its identity searches
-    (``SIMPLIFY_FUNCTIONS``, ``TRIG_FUNCTIONS``, ``HYPERBOLIC_FUNCTIONS``).  A function of
-    the expression alone: the same expression gets the same answer on any machine."""
-    shape = shape or _Shape(e)
-    return (shape.identities_affordable and shape.functions <= SIMPLIFY_FUNCTIONS
-            and suits_polynomial_algorithms(e))
-
-
 def shortest_form(e: sp.Expr) -> sp.Expr:
     """The shortest allowed rewriting of ``e``.
 
-    Cheap rewritings first, each only where it can act (see ``_Shape``: factoring out common
+    Cheap rewritings first, each only where it can act (see ``Shape``: factoring out common
     factors, combining powers, one fraction); trig identities when a sum holds something they
-    act on (``_trig_identity_possible``: sin²u + cos²u = 1 however short), in a form of at
+    act on (``trig_identity_possible`` in ``derive.core.sizes``: sin²u + cos²u = 1 however short), in a form of at
     most ``TRIG_MAXIMUM`` with few enough trig and hyperbolic functions for the search to
-    end soon (``_Shape.identities_affordable``); SymPy's full ``simplify`` only beyond
+    end soon (``Shape.identities_affordable``); SymPy's full ``simplify`` only beyond
     ``SIMPLIFY_MINIMUM`` (most derivatives are short, and the full search costs more than
     all the worked steps) and where ``simplify_affordable``.  Every decision is a count on
     the expression, so the form is the same on an idle or a busy machine."""
@@ -212,7 +95,7 @@ def shortest_form(e: sp.Expr) -> sp.Expr:
         if size < best_size and _allowed(candidate, e):
             best, best_size = candidate, size
 
-    shape = _Shape(e)
+    shape = Shape(e)
     for candidate in _cheap_rewritings(e, shape):
         consider(candidate)
     if shape.trig_sums and best_size <= TRIG_MAXIMUM and shape.identities_affordable:
@@ -296,14 +179,24 @@ def same_up_to_order(a: sp.Expr, b: sp.Expr) -> bool:
 def _reads_better_reordered(e: sp.Expr) -> bool:
     """Whether a product, as stored (the substituted line shows it so), reads differently
     with its factors in SymPy's order, which is the usual one — numbers, then powers of the
-    variables, then functions: cos(x²)·2x is 2x cos(x²) — the sums inside kept as written."""
+    variables, then functions: cos(x²)·2x is 2x cos(x²) — the sums inside kept as written.
+
+    Decided from the factors as a product is printed (the notation's ``_print_Mul``): the
+    sign in front, then the factors of what is left, as stored — so a product differs from
+    SymPy's when, signs aside, its factors are grouped or ordered otherwise."""
     if not isinstance(e, sp.Mul):
         return False
     factors = [f for a in e.args for f in sp.Mul.make_args(a)]
     usual = sp.Mul(*factors)
     if isinstance(usual, sp.Mul) and usual.args == e.args:  # stored flat and in order
         return False
-    return to_text(usual, order="none") != to_text(e, order="none")
+    (negative, shown), (usual_negative, usual_shown) = split_sign(e), split_sign(usual)
+    return negative != usual_negative or _shown_factors(shown) != _shown_factors(usual_shown)
+
+
+def _shown_factors(e: sp.Expr) -> tuple[sp.Expr, ...]:
+    """The factors a product is shown with, in the order shown (a product within is one)."""
+    return e.args if e.is_Mul else (e,)
 
 
 def _derivatives_written_alike(e: sp.Expr) -> sp.Expr:
@@ -328,14 +221,14 @@ def _simplification_steps(e):
     if (not same_up_to_order(_derivatives_written_alike(multiplied),
                              _derivatives_written_alike(current))
             or _reads_better_reordered(current)):
-        steps.append(Step("multiply-out", current, multiplied))
+        steps.append(Step("multiply-out", current, multiplied, claim=EQUAL))
     current = multiplied
     shorter = shortest_form(current)
     if shorter != current:
-        steps.append(Step("simplify", current, shorter))
+        steps.append(Step("simplify", current, shorter, claim=EQUAL))
         current = shorter
     written = teacher_notation(current)
     if written != current:
-        steps.append(Step("notation", current, written))
+        steps.append(Step("notation", current, written, claim=EQUAL))
         current = written
     return tuple(steps), current

@@ -6,7 +6,7 @@ see the same objects, so what is shown is exactly what was checked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Optional
 
 import sympy as sp
@@ -46,6 +46,13 @@ class Intermediate:
     arguments: tuple[sp.Symbol, ...]
 
 
+# what a step claims, written by the engine that builds it and read by the checker
+DERIVATIVE = "derivative"  # result = ∂target/∂wrt, every other symbol held constant
+TOTAL = "total"            # result = d target/d wrt through the names (written in the inputs)
+EQUAL = "equal"            # result = target (a substitution or a rewriting)
+NOTHING = ""               # the step only groups others: nothing of its own to check
+
+
 @dataclass(frozen=True)
 class Step:
     """One verified step of a solution.
@@ -66,6 +73,8 @@ class Step:
     inner      the inner function when the rule is applied through the chain rule
     parts      (operand, ∂f/∂operand, d operand/d wrt) for each operand the rule goes through
     substeps   the steps this one is made of, in order
+    claim      what the step claims, for the checker: ``DERIVATIVE``, ``TOTAL``, ``EQUAL``
+               or ``NOTHING``
     """
 
     rule: str
@@ -81,6 +90,7 @@ class Step:
     inner: Optional[sp.Expr] = None
     parts: tuple[tuple[sp.Expr, sp.Expr, sp.Expr], ...] = ()
     substeps: tuple["Step", ...] = ()
+    claim: str = NOTHING
 
     @property
     def leibniz(self) -> Optional[Leibniz]:
@@ -94,9 +104,6 @@ class Step:
         yield self
         for sub in self.substeps:
             yield from sub.walk()
-
-    def with_substeps(self, substeps) -> "Step":
-        return replace(self, substeps=tuple(substeps))
 
 
 @dataclass(frozen=True)
@@ -182,7 +189,90 @@ class Solution(Checked, Displayed):
     definitions: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()  # intermediates the user named
     inputs: tuple[sp.Symbol, ...] = ()    # the function's variables, alphabetical
     evaluation: Optional[PointValue] = None  # the derivative at ``point``, or why it has none
+    function: Optional[sp.Expr] = None    # ``expression`` with the user's names expanded
+    graph: tuple[Intermediate, ...] = ()  # the first differentiation's computation graph
+    local: tuple[Step, ...] = ()          # its local derivatives ∂node/∂argument, checked
 
     @property
     def kind(self) -> str:
         return "partial" if self.partial else "derivative"
+
+
+# --- several variables: gradients, Jacobians, Hessians (derive.core.multivariable) ----------
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a vector or matrix of derivatives: its own worked solution, or a
+    reference to an entry with the same work (``same_as``, with ``reason`` "repeat" or
+    "symmetry")."""
+
+    row: int
+    column: int
+    function: sp.Symbol        # the name of the differentiated component: f, f₁, …
+    wrt: tuple[sp.Symbol, ...]
+    result: sp.Expr
+    solution: Optional[Solution] = None
+    same_as: Optional[tuple[int, int]] = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ChainProduct:
+    """The vector chain rule ∂h/∂x = ∂h/∂g · ∂g/∂x, with the shapes of the factors."""
+
+    outer: "ArraySolution"     # ∂h/∂g, m×k, in the intermediate variables
+    inner: "ArraySolution"     # ∂g/∂x, k×n
+    product: sp.Matrix         # the product written in g and x
+    substituted: sp.Matrix     # g replaced by its definition
+
+
+@dataclass(frozen=True, repr=False)
+class ArraySolution(Displayed):
+    """A gradient, Jacobian, Hessian or the derivative of a vector function of one variable."""
+
+    kind: str
+    input: str
+    functions: tuple[sp.Expr, ...]
+    names: tuple[sp.Symbol, ...]          # f, or f₁ … fₘ
+    variables: tuple[sp.Symbol, ...]
+    entries: tuple[tuple[Entry, ...], ...]
+    result: sp.Matrix
+    checks: tuple[Check, ...]
+    gradient: Optional["ArraySolution"] = None    # a Hessian's first derivatives
+    chain: Optional[ChainProduct] = None
+    value: Optional[sp.Matrix] = None
+    point: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+    definitions: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+    evaluations: tuple[PointValue, ...] = ()    # each entry at ``point``, row by row
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.result.shape
+
+    @property
+    def solutions(self):
+        for row in self.entries:
+            for entry in row:
+                if entry.solution is not None:
+                    yield entry.solution
+
+    @property
+    def parts(self) -> tuple["ArraySolution", ...]:
+        """The arrays this one is built from: a Hessian's gradient, a chain's two factors."""
+        parts = (self.gradient,) if self.gradient is not None else ()
+        if self.chain is not None:
+            parts += (self.chain.outer, self.chain.inner)
+        return parts
+
+    @property
+    def verified(self) -> bool:
+        return (all(c.passed for c in self.checks) and all(s.verified for s in self.solutions)
+                and all(p.verified for p in self.parts))
+
+    @property
+    def failed_checks(self) -> tuple[Check, ...]:
+        """The failed checks of the array, of its entries' solutions and of its parts."""
+        failed = [c for c in self.checks if not c.passed]
+        for s in (*self.solutions, *self.parts):
+            failed += s.failed_checks
+        return tuple(failed)

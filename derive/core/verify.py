@@ -29,18 +29,14 @@ from derive.functions import derivatives_as_subs
 from derive.errors import InputError, written
 from derive.core.numeric import DIGITS, MAX_BITS, out_of_range_at, value_at
 from derive.core.sizes import suits_polynomial_algorithms
-from derive.core.steps import Check, Step
+from derive.core.sizes import simplify_affordable
+from derive.core.steps import DERIVATIVE, EQUAL, TOTAL, Check, Step
 
 MIN_POINTS = 4
 TRIES = 40
 NEAR_TRIES = 60
 TOLERANCE = sp.Float("1e-12")
 TOLERANCE_MP = mpmath.mpf("1e-12")
-
-# steps that only group others: nothing to check of their own
-GROUPING = {"intermediates", "local-derivatives", "combine", "order", "simplify-all"}
-EQUALITIES = {"substitute", "multiply-out", "simplify", "notation"}
-
 
 @dataclass(frozen=True)
 class Verdict:
@@ -59,17 +55,24 @@ def stand_in(k: int, arity: int) -> sp.Lambda:
     return sp.Lambda(t, body)
 
 
+def stand_ins_for(*exprs: sp.Expr) -> tuple[tuple[sp.FunctionClass, sp.Lambda], ...]:
+    """(abstract function, its stand-in) for every abstract function f, g, … of the
+    expressions, each given the same fixed smooth function (``stand_in``) wherever it
+    appears; numbered by the functions' names in alphabetical order."""
+    undefined = {}
+    for e in exprs:
+        for f in sorted(sp.sympify(e).atoms(AppliedUndef), key=sp.default_sort_key):
+            undefined.setdefault(f.func.__name__, (f.func, len(f.args)))
+    return tuple((func, stand_in(k, arity))
+                 for k, (func, arity) in enumerate(undefined[n] for n in sorted(undefined)))
+
+
 def _concrete(*exprs: sp.Expr) -> tuple[sp.Expr, ...]:
     """The expressions with each abstract function replaced by the same fixed smooth function
     in all of them (``stand_in``), derivatives carried out."""
-    undefined = {}
-    for e in exprs:
-        for f in sorted(e.atoms(AppliedUndef), key=sp.default_sort_key):
-            undefined.setdefault(f.func.__name__, (f.func, len(f.args)))
-    if not undefined:
+    stand_ins = stand_ins_for(*exprs)
+    if not stand_ins:
         return exprs
-    stand_ins = [(func, stand_in(k, arity))
-                 for k, (func, arity) in enumerate(undefined[n] for n in sorted(undefined))]
     concrete = []
     for e in exprs:
         e = derivatives_as_subs(e)
@@ -186,7 +189,6 @@ def _cancels(d) -> bool:
 def _simplifies_to_zero(d) -> bool:
     """``simplify(d) == 0``, asked only where ``simplify_affordable`` (decided by the
     expression alone, so the method a check reports never depends on the machine's load)."""
-    from derive.core.simplify import simplify_affordable
     if not simplify_affordable(d):
         return False
     try:
@@ -224,31 +226,29 @@ def _numeric(a, b, domain=None) -> Verdict:
     return Verdict(False, "inconclusive", f"only {agreed} points where both sides are defined")
 
 
-def _value(e, point):
+def real_float(e, point):
     """e at the point as a real SymPy Float, or None where undefined or not real."""
     value = value_at(e, point)
     return None if value is None else sp.Float(value, DIGITS)
 
 
 def check_step(step: Step, names: dict[sp.Symbol, sp.Expr]) -> Check | None:
-    """Check one step; ``names`` maps the intermediates to their definitions in x."""
-    if step.rule in GROUPING:
-        return None
-    if step.rule in EQUALITIES:
+    """Check what the step claims (its ``claim``, written by the engine that built it);
+    ``names`` maps the intermediates to their definitions in x."""
+    if step.claim == EQUAL:
         verdict = equivalent(_in_x(step.result, names), _in_x(step.target, names))
         return Check(step.rule, "equal", verdict.passed, verdict.method, verdict.detail)
-    if step.wrt is None:
+    if step.claim not in (DERIVATIVE, TOTAL) or step.wrt is None:
         return None
-    if step.rule in ("constant", "variable"):
+    if step.claim == DERIVATIVE and (step.target == step.wrt or not step.target.has(step.wrt)):
         # d c/du = 0 exactly when c is free of u, du/du = 1: decided without differentiating
         # (a sum of n names has n − 1 constant terms in each of its n partials)
-        holds = (step.result == 0 and not step.target.has(step.wrt) if step.rule == "constant"
-                 else step.result == 1 and step.target == step.wrt)
+        holds = step.result == (1 if step.target == step.wrt else 0)
         return Check(step.rule, "derivative", holds, "symbolic",
                      "" if holds else f"{step.target} and {step.wrt}")
-    if step.rule in ("chain", "total", "paths"):
-        # d(of)/dx along all paths: the node written in x, differentiated by SymPy
-        function = _in_x(step.of, names).doit()
+    if step.claim == TOTAL:
+        # d(target)/dx along all paths: the node written in x, differentiated by SymPy
+        function = _in_x(step.target, names).doit()
         verdict = equivalent(_in_x(step.result, names), _derivative(function, step.wrt),
                              function)
     else:

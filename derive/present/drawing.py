@@ -24,14 +24,13 @@ from typing import Optional
 
 import sympy as sp
 
-from derive.errors import InputError, VerificationError
-from derive.core.graph import decompose
-from derive.core.local import derivative_step
+from derive.errors import InputError
+from derive.core.graph import MAX_PATHS
+from derive.core.graph import paths as walk_paths
 from derive.present.notation import to_text
-from derive.core.steps import Intermediate, Leibniz, Solution, Step
-from derive.core.verify import equivalent
+from derive.core.steps import Leibniz, Solution
 
-MAX_PATHS_LISTED = 8
+MAX_PATHS_LISTED = MAX_PATHS   # the paths the solution sums over, in its order
 ORDERING_SWEEPS = 4
 # Drawn downwards when the layers side by side would be much wider than a page (so wide
 # that scaling them to the page would leave the text too small): widths in characters of
@@ -142,7 +141,7 @@ def drawing(solution: Solution) -> Drawing:
             step = local[(node.name, a)]
             edges.append(Edge(f"e{len(edges)}", keys[a], keys[node.name],
                               Leibniz(node.name, a, step.partial), step.result))
-    paths, count = _paths(wrt, nodes)
+    paths, count = walk_paths(wrt, nodes, MAX_PATHS_LISTED)
     grid = _layout(picture_nodes, edges)
     if _width(picture_nodes, edges, grid) > PAGE_WIDTH_CHARACTERS:
         grid = replace(grid, direction="down")
@@ -153,39 +152,11 @@ def drawing(solution: Solution) -> Drawing:
 
 def _graph_of(solution: Solution):
     """The nodes of the first differentiation and {(node, argument): local step}: the
-    solution's own when it worked with intermediates, else decomposed here and checked."""
-    steps = [s for top in solution.steps for s in top.walk()]
-    named = next((s for s in steps if s.rule == "intermediates"), None)
-    if named is not None:
-        worked = next(s for s in steps if s.rule == "local-derivatives")
-        local = {(s.of, s.wrt): s for s in worked.substeps}
-        return named.bindings, local
-    return _decomposed(solution)
-
-
-def _decomposed(solution: Solution):
-    """A solution worked without intermediates (a single operation, or the compact style):
-    the graph of its expression, each local derivative worked by the rule table and checked
-    against SymPy's own derivative before it is drawn."""
-    graph = decompose(solution.expression, solution.wrt,
-                      frozenset({str(solution.name)}))
-    nodes = graph.nodes
-    if len(nodes) == 1:   # the output is the function itself: call it by its name
-        only = nodes[0]
-        nodes = (Intermediate(solution.name, only.definition, only.expanded, only.arguments),)
-    local = {}
-    for node in nodes:
-        for a in node.arguments:
-            step = derivative_step(node.definition, a)
-            function = node.definition.doit()
-            verdict = equivalent(step.result, sp.diff(function, a), domain=function)
-            if not verdict.passed:
-                raise VerificationError(f"the local derivative ∂{node.name}/∂{a} failed its "
-                                        "check; this is a bug in derive, please report it with "
-                                        "the input")
-            local[(node.name, a)] = Step(step.rule, step.target, step.result, a, of=node.name,
-                                         partial=solution.partial or len(node.arguments) > 1)
-    return nodes, local
+    solution's own records, worked and checked by the engine."""
+    if not solution.graph:
+        raise InputError("this solution was worked without its computation graph (the "
+                         "compact style): differentiate with picture=True to draw it")
+    return solution.graph, {(s.of, s.wrt): s for s in solution.local}
 
 
 def _input_of(solution: Solution, nodes) -> sp.Symbol:
@@ -203,29 +174,6 @@ def _layers(wrt, nodes) -> dict[sp.Symbol, int]:
     for node in nodes:   # topological order
         layer[node.name] = 1 + max((layer[a] for a in node.arguments), default=0)
     return layer
-
-
-def _paths(wrt, nodes) -> tuple[tuple[tuple[sp.Symbol, ...], ...], int]:
-    """The paths from x to the output, output-first depth-first over each node's arguments
-    in order (the order of the solution's sum over paths), written from x; and how many."""
-    arguments = {n.name: n.arguments for n in nodes}
-    count = {wrt: 1}
-    for node in nodes:
-        count[node.name] = sum(count.get(a, 0) for a in node.arguments)
-    output = nodes[-1].name
-    if count[output] > MAX_PATHS_LISTED:
-        return (), count[output]
-
-    def walk(name):
-        if name == wrt:
-            yield (wrt,)
-            return
-        for a in arguments[name]:
-            if count.get(a, 0):
-                for rest in walk(a):
-                    yield rest + (name,)
-
-    return tuple(walk(output)), count[output]
 
 
 # --- layout -------------------------------------------------------------------------------

@@ -99,6 +99,7 @@ from sympy.printing.latex import translate as _latex_translate
 from sympy.printing.pretty.pretty_symbology import greek_unicode
 from sympy.printing.str import StrPrinter
 
+from derive.core.forms import split_sign
 from derive.errors import use_expression_writer
 from derive.functions import LogBase
 
@@ -239,28 +240,6 @@ def _separator(left: str, right: str) -> str:
     if left in (FUNC, EXP, ABS, ROOT, WORD, NUMPOW, CARET) or right == WORD:
         return DOT
     return JUXTAPOSE
-
-
-def _split_sign(expr):
-    """``(negative, magnitude)``: pulls every -1 and every negative number out of a (possibly
-    unevaluated, nested) product.  Factors that were only -1 disappear."""
-    if expr.is_Number:
-        return (True, -expr) if expr.is_extended_negative else (False, expr)
-    if not expr.is_Mul:
-        return False, expr
-    negative, changed, rest = False, False, []
-    for arg in expr.args:
-        neg, mag = _split_sign(arg)
-        if neg:
-            negative, changed = not negative, True
-            if mag == 1:
-                continue
-        rest.append(mag)
-    if not changed:
-        return False, expr
-    if not rest:
-        return negative, sp.S.One
-    return negative, rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
 
 
 def _as_power(expr):
@@ -421,7 +400,7 @@ class _BoardLayout:
     # -- products --------------------------------------------------------------------------------
 
     def _product(self, expr) -> _Product:
-        """Lay out a product without sign (see :func:`_split_sign`).
+        """Lay out a product without sign (see :func:`derive.core.forms.split_sign`).
 
         An evaluated product is one fraction: numeric negative powers and the denominator of a
         rational coefficient go below the bar (``3/(2x)``).  A stored product (built with
@@ -462,11 +441,11 @@ class _BoardLayout:
     def _shows_product(self, factors) -> bool:
         """Whether stored factors are separated by ``·``: one of them is a fraction or a
         product itself, so juxtaposition would blur where each factor ends."""
-        return any(self._kinds(f)[0] == FRAC or _split_sign(f)[1].is_Mul for f in factors)
+        return any(self._kinds(f)[0] == FRAC or split_sign(f)[1].is_Mul for f in factors)
 
     def _kinds(self, expr):
         """``(start, end)`` kinds of ``expr`` written as a factor of a product."""
-        negative, magnitude = _split_sign(expr)
+        negative, magnitude = split_sign(expr)
         if negative or expr.is_Add or expr.is_Relational:
             return PAREN, PAREN
         if magnitude is not expr:  # signs that cancelled
@@ -513,7 +492,7 @@ class _BoardLayout:
         fractions through ``_fraction_factor`` (parenthesised in text)."""
         text = self._print(expr)
         start, _ = self._kinds(expr)
-        if start == PAREN and (expr.is_Add or expr.is_Relational or _split_sign(expr)[0]):
+        if start == PAREN and (expr.is_Add or expr.is_Relational or split_sign(expr)[0]):
             return self._paren(text)
         if start == FRAC:
             return self._fraction_factor(text)
@@ -567,7 +546,7 @@ class _BoardLayout:
         """Terms joined by `` + `` and `` - ``; a negated sum is parenthesised."""
         out = ""
         for i, term in enumerate(self._terms(expr)):
-            negative, magnitude = _split_sign(term)
+            negative, magnitude = split_sign(term)
             text = self._print(magnitude)
             if magnitude.is_Add:
                 text = self._paren(text)
@@ -579,7 +558,7 @@ class _BoardLayout:
 
     def _print_Mul(self, expr, **kwargs):
         """Sign in front, then a fraction or a product of factors (see :meth:`_product`)."""
-        negative, magnitude = _split_sign(expr)
+        negative, magnitude = split_sign(expr)
         if magnitude is not expr:
             text = self._print(magnitude)
             return ("-" if negative else "") + (self._paren(text) if magnitude.is_Add else text)

@@ -19,7 +19,6 @@ import subprocess
 from pathlib import Path
 from typing import Optional, Union
 
-import jinja2
 
 from derive.present import notation
 from derive.present.drawing import Drawing, drawing
@@ -27,7 +26,7 @@ from derive.errors import InputError
 from derive.files import write_bytes
 from derive.core.timing import phase
 from derive.present.plotting import ZEROS_LISTED, Plot, plot_data, zero_label, zero_text
-from derive.present.render import RenderError, environment, render_document
+from derive.present.render import RenderError, environment, render_document, template_errors
 from derive.core.steps import Solution
 
 GRAPH_FORMATS = ("latex", "markdown", "text", "dot", "svg")
@@ -93,13 +92,13 @@ def _text_helpers() -> dict:
 
 # --- the plot -----------------------------------------------------------------------------
 
-Plottable = Union[str, Solution, Plot]
+Plottable = Union[Solution, Plot]
 
 
 def plot_figure(function: Plottable, fmt: str, range=None, *, image: Optional[str] = None,
                 link: Optional[str] = None, templates: Optional[str] = None) -> str:
-    """f and its derivative on one set of axes (``function``: the text of f, a solution, or
-    a ``Plot`` already sampled).  latex: a pgfplots picture.  markdown and
+    """f and its derivative on one set of axes (``function``: a solution, or a ``Plot``
+    already sampled).  latex: a pgfplots picture.  markdown and
     text: the plot is written by matplotlib to ``image`` (a .png or .svg path) and the
     figure refers to it as ``link`` (default: ``image``).  ``range`` is ``"a,b"``, a pair,
     or None for a range chosen from the function."""
@@ -272,7 +271,5 @@ def latex_document(body: str, templates: Optional[str] = None) -> str:
 
 def _render(name: str, fmt: str, templates: Optional[str], **context) -> str:
     env = environment(fmt, templates)
-    try:
+    with template_errors(name):
         return env.get_template(name).render(fmt=fmt, **context).strip("\n") + "\n"
-    except jinja2.TemplateError as error:
-        raise RenderError(f"template error in {name}: {error}") from error

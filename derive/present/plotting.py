@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Callable, Optional, Sequence, Union
+from typing import Callable, Optional, Sequence
 
 import mpmath
 import sympy as sp
@@ -37,8 +37,9 @@ from derive.errors import InputError, VerificationError
 from derive.core.timing import phase
 from derive.core.sizes import within_nodes
 from derive.present.notation import to_text
-from derive.core.simplify import TRIG, simplify_affordable
+from derive.core.sizes import TRIG, simplify_affordable
 from derive.core.steps import Solution
+from derive.read.parsing import parse
 
 SAMPLES = 240               # evenly spaced samples over the whole range
 APPROACH = tuple(10.0 ** -k for k in range(2, 9))   # relative steps towards a break point
@@ -99,13 +100,10 @@ class Plot:
         return (("function", self.function_pieces), ("derivative", self.derivative_pieces))
 
 
-Plottable = Union[str, Solution]
-
-
-def plot_data(function: Plottable, range=None) -> Plot:
-    """The plot of f and its derivative: ``function`` is a solution (its checked answer is
-    the derivative) or the text of a function of one variable; ``range`` is ``"a,b"``, a
-    pair of numbers, or None for a range chosen from the function."""
+def plot_data(function: Solution, range=None) -> Plot:
+    """The plot of f and its derivative from a solution (its function, its checked answer
+    the derivative); ``range`` is ``"a,b"``, a pair of numbers, or None for a range chosen
+    from the function."""
     solution = _solution(function)
     f, x = _plottable(solution)
     derivative = solution.result.doit()
@@ -135,10 +133,7 @@ def plot_data(function: Plottable, range=None) -> Plot:
                 (a, b), f_pieces, d_pieces, zeros, _pi_ticks(a, b))
 
 
-def _solution(function: Plottable) -> Solution:
-    if isinstance(function, str):
-        from derive.api import differentiate
-        function = differentiate(function)
+def _solution(function: Solution) -> Solution:
     if not isinstance(function, Solution):
         raise InputError("a plot shows a function of one variable and its derivative, not a "
                          "gradient, Jacobian or Hessian")
@@ -148,8 +143,7 @@ def _solution(function: Plottable) -> Solution:
 
 
 def _plottable(solution: Solution) -> tuple[sp.Expr, sp.Symbol]:
-    from derive.core.engine import in_inputs
-    f = in_inputs(solution.expression, solution.definitions).doit()
+    f = solution.function.doit()
     if f.atoms(sp.core.function.AppliedUndef):
         raise InputError("a function such as f(x) that is not given cannot be plotted")
     others = sorted(s.name for s in f.free_symbols if s != solution.wrt)
@@ -186,7 +180,6 @@ def numeric(expr: sp.Expr, x: sp.Symbol) -> Callable[[float], Optional[float]]:
 
 def read_range(text) -> tuple[sp.Expr, sp.Expr]:
     """``"a,b"`` (numbers or expressions such as ``-pi``, ``2pi``) or a pair: a < b, finite."""
-    from derive.read.parsing import parse
     if isinstance(text, str):
         parts = text.split(",")
         if len(parts) != 2 or not all(p.strip() for p in parts):
