@@ -8,6 +8,7 @@ import pytest
 import sympy as sp
 
 import derive
+import derive.read.worked
 from derive import differentiate, gradient, hessian
 from derive.cli.main import run
 from derive.errors import DeriveError, InputError
@@ -287,8 +288,8 @@ def test_an_object_that_is_no_expression_is_bad_input():
 def test_any_failure_leaves_the_api_as_a_derive_error(monkeypatch, failure):
     def failing(*args, **kwargs):
         raise failure()
-    monkeypatch.setattr(derive.api, "solve", failing)
-    monkeypatch.setattr(derive.api, "array_derivative", failing)
+    monkeypatch.setattr(derive.read.worked, "solve", failing)
+    monkeypatch.setattr(derive.read.worked, "array_derivative", failing)
     with pytest.raises(DeriveError) as raised:
         differentiate("x^2")
     assert isinstance(raised.value, InputError) == (failure is not KeyError)

@@ -26,7 +26,7 @@ ALLOWED = {
     "present": {"base", "core", "read"} | FEATURES,
     "api": {"base", "core", "read", "present"} | FEATURES,
     "cli": {"base", "core", "api", "present", "sheets"},
-    "package": {"base", "core", "api"},
+    "package": {"base", "core", "api", "present"},
 }
 # what present may not import from the layers it reads: the solving modules
 SOLVING = {"derive.core.engine", "derive.core.local", "derive.core.simplify",

@@ -4,12 +4,15 @@ rendering with its mathematics."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from dataclasses import replace
 
 import pytest
 
 import derive
+from derive.cli import run
 from derive import differentiate, gradient, hessian, jacobian
 from derive.core.steps import Check
 
@@ -82,10 +85,12 @@ def test_repr_of_a_solution_that_failed_its_check_says_not_verified():
 
 
 def test_a_matrix_derivative_from_python_is_the_command_lines():
-    from derive.matrices.solution import matrix_document
     solution = derive.matrix("x^T A x", "x", {"x": "n", "A": "n,n"})
-    document = matrix_document("x^T A x", "x", ["x=n", "A=n,n"], fmt="markdown")
-    assert solution.render("markdown") == document.text
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = run(["x^T A x", "--shape", "x=n", "--shape", "A=n,n", "--wrt", "x",
+                    "--format", "markdown"])
+    assert code == 0 and solution.render("markdown") == out.getvalue()
 
 
 def test_a_bad_shape_from_python_is_derives_own_error():

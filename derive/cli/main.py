@@ -14,13 +14,16 @@ import sys
 
 import click
 
-from derive import __version__
+from derive import __version__, api
 from derive.cli.arguments import ExpressionCommand
 from derive.errors import DeriveError, VerificationError
 from derive.cli.output import format_for, too_slow, write_output
+from derive.present.json_fields import failure_reason
+from derive.present.results import FORMATS as RESULT_FORMATS, check_options, render
 from derive.core.timing import phase, time_limit
 from derive.present.linebreak import TEXT_WIDTH, text_width
-from derive.cli import check as check_command, sheet as sheet_command
+import derive.cli.check as check_command
+import derive.cli.sheet as sheet_command
 from derive.cli.picture_options import PICTURE_OPTIONS, picture_options, render_requested
 
 DEFAULT_TIMEOUT = 10.0
@@ -154,13 +157,19 @@ def solve(expression, wrt, gradient, jacobian, hessian, variables, where, order,
         raise click.UsageError("--layout goes with --shape (matrix calculus)")
     if shapes:
         _refuse_beside_shape(click.get_current_context())
-        from derive.matrices.solution import matrix_document
+        if len(wrt) != 1:
+            raise click.UsageError("with --shape give exactly one --wrt (a vector or a matrix)"
+                                   if wrt else "with --shape give the variable: --wrt NAME")
+        if fmt not in RESULT_FORMATS:
+            raise click.UsageError(f"--format {fmt} does not go with --shape "
+                                   f"({', '.join(RESULT_FORMATS)})")
+        check_options(fmt, standalone)
         with time_limit(timeout, lambda: too_slow(timeout)):
-            document = matrix_document(sys.stdin.read().strip() if expression == "-" else
-                                       expression, wrt, shapes, layout=layout, fmt=fmt,
-                                       standalone=standalone, templates=templates)
-        write_output(document.text, output)
-        if not document.verified:
+            solution = api.matrix(sys.stdin.read().strip() if expression == "-" else expression,
+                                  wrt[0], shapes, layout=layout or "numerator")
+            text = render(solution, fmt, standalone=standalone, templates=templates)
+        write_output(text, output)
+        if not solution.verified:
             raise VerificationError("a matrix derivative disagrees with its entries computed one "
                                     "by one; this is a bug in derive, please report it with the "
                                     "input")
@@ -225,25 +234,24 @@ def _trace(expression, mode, at, seed_input, names, variables, fmt, standalone, 
                  click.get_current_context().meta.get(PICTURE_OPTIONS, {}).items() if value]
     if clashing:
         raise click.UsageError(f"{clashing[0]} does not go with --mode {mode}")
-    from derive.ad.traces import trace_document
+    if fmt not in RESULT_FORMATS:
+        raise click.UsageError(f"--format {fmt} does not go with --mode {mode}: choose one of "
+                               f"{', '.join(RESULT_FORMATS)}")
     with time_limit(timeout, lambda: too_slow(timeout)):
-        document = trace_document(sys.stdin.read().strip() if expression == "-" else expression,
-                                  mode, at=at, seed=seed_input, names=names,
-                                  variables=variables, fmt=fmt, standalone=standalone,
-                                  templates=templates)
-    write_output(document.text, output)
-    if not document.verified:
-        raise _check_failed("a line of the trace", document.trace.failed_checks[0])
+        trace = api.trace(sys.stdin.read().strip() if expression == "-" else expression, mode,
+                          at=at, seed=seed_input, names=names or "trace", variables=variables)
+        with phase("rendering"):
+            text = render(trace, fmt, standalone=standalone, templates=templates)
+    write_output(text, output)
+    if not trace.verified:
+        raise _check_failed("a line of the trace", trace.failed_checks[0])
 
 
 def _solve(expression, wrt, kind, variables, where, order, at, style, fmt, standalone,
            templates, output):
-    from derive import api
-
     if expression == "-":
         expression = sys.stdin.read().strip()
-    if standalone and fmt != "latex":
-        raise click.UsageError("--standalone goes with --format latex")
+    check_options("latex" if fmt == "pdf" else fmt, standalone, SOLVE_FORMATS)
     if fmt == "pdf" and not output:
         raise click.UsageError("--format pdf writes a file: give it with -o FILE.pdf")
     if kind and wrt:
@@ -256,15 +264,17 @@ def _solve(expression, wrt, kind, variables, where, order, at, style, fmt, stand
     if kind:
         solution = getattr(api, kind)(expression, variables, at=at, where=where, style=style)
     else:
+        drawn = fmt in ("dot", "svg") or click.get_current_context().meta.get(
+            PICTURE_OPTIONS, {}).get("graph", False)
         solution = api.differentiate(expression, list(wrt) if len(wrt) > 1 else
                                      (wrt[0] if wrt else None), order=order, style=style,
-                                     at=at, where=where)
+                                     at=at, where=where, picture=drawn)
     with phase("rendering"):
         out = render_requested(solution, "latex" if fmt == "pdf" else fmt,
                                standalone=standalone or fmt == "pdf", templates=templates,
                                output=output)
     if fmt == "pdf":
-        from derive.present.pdf import compile_pdf
+        from derive.present.pdf import compile_pdf  # deferred: not needed at start-up
         with phase("compiling the PDF"):
             compile_pdf(out, output)
     else:
@@ -275,7 +285,6 @@ def _solve(expression, wrt, kind, variables, where, order, at, style, fmt, stand
 
 def _check_failed(what: str, check) -> VerificationError:
     """The error of a failed check: what failed, and the check's reason, on one line."""
-    from derive.present.json_fields import failure_reason
     return VerificationError(f"{what} failed its check ({failure_reason(check)}); this is a "
                              "bug in derive, please report it with the input")
 

@@ -45,6 +45,6 @@ def render_requested(solution, fmt: str, *, standalone: bool = False,
     asked = dict(context.meta.get(PICTURE_OPTIONS, {})) if context is not None else {}
     if not any(asked.values()) and fmt not in ("dot", "svg"):
         return solution.render(fmt, standalone=standalone, templates=templates)
-    from derive.present.pictures import render_with_pictures
+    from derive.present.pictures import render_with_pictures  # deferred: heavy import at start-up
     return render_with_pictures(solution, fmt, standalone=standalone, templates=templates,
                                 output=output, **asked)

@@ -23,6 +23,7 @@ ship with derive, so a teacher can change the wording of any rule or the layout 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -34,12 +35,10 @@ import sympy as sp
 from derive.present import notation
 from derive.cache import cache_dir
 from derive.errors import RenderError
-from derive.present.json_fields import (common_fields, expression_json, json_document,
-                                         sympy_text)
+from derive.present.json_fields import common_fields, expression_json, sympy_text
 from derive.present.linebreak import fit_aligns, fit_paragraphs, wrap_text
 from derive.core.steps import Solution, Step
 
-FORMATS = ("text", "markdown", "latex", "json")
 MATH_FORMAT = {"text": "text", "markdown": "latex", "latex": "latex"}
 LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                   "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
@@ -181,13 +180,22 @@ def render_document(name: str, fmt: str, standalone: bool, templates: Optional[s
     if fmt not in MATH_FORMAT:
         raise RenderError(f"unknown format {fmt!r}")
     env = environment(fmt, templates)
-    try:
+    with template_errors():
         body = env.get_template(f"{fmt}/{name}").render(**context)
         if standalone and fmt == "latex":
             body = env.get_template("latex/document.j2").render(body=body, **context)
-    except jinja2.TemplateError as error:
-        raise RenderError(f"template error: {error}") from error
     return fit_lines(body, fmt, line_width).rstrip() + "\n"
+
+
+@contextmanager
+def template_errors(name: Optional[str] = None):
+    """A missing or broken template (derive's or the user's ``--templates``) as one
+    ``RenderError`` line, naming the template where the caller knows it."""
+    try:
+        yield
+    except jinja2.TemplateError as error:
+        where = f" in {name}" if name else ""
+        raise RenderError(f"template error{where}: {error}") from error
 
 
 def fit_lines(body: str, fmt: str, width: Optional[int] = None) -> str:

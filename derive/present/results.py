@@ -19,11 +19,10 @@ import importlib
 from types import ModuleType
 from typing import Optional
 
-import jinja2
-
 from derive.core.display import use_presenter
 from derive.errors import RenderError
 from derive.present.json_fields import json_document
+from derive.present.render import template_errors
 
 FORMATS = ("text", "markdown", "latex", "json")
 
@@ -64,14 +63,12 @@ def render(result, fmt: str = "text", *, standalone: bool = False,
     exactly one newline."""
     check_options(fmt, standalone)
     module = presenter_of(result)
-    try:
+    with template_errors():
         if fmt == "json":
             text = json_document(module.json_data(result, templates))
         else:
             text = module.document(result, fmt, standalone=standalone, templates=templates,
                                    width=width, **options)
-    except jinja2.TemplateError as error:
-        raise RenderError(f"template error: {error}") from error
     return text.rstrip("\n") + "\n"
 
 

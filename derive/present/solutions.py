@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from derive.core.multivariable import ArraySolution
+from derive.core.steps import ArraySolution
 from derive.present.notation import leibniz_sequence_text, to_text
 from derive.present.render import array_json, render_document, result_equation, to_json
 from derive.present.words import checked_word, shortened
