@@ -44,6 +44,7 @@ from sympy.printing.conventions import split_super_sub
 from derive.core.display import Displayed
 from derive.core.graph import OUTPUT_NAMES, first_free, intermediate_names
 from derive.core.local import derivative_step
+from derive.core.numeric import real_float
 from derive.core.steps import Check, Checked, Leibniz
 from derive.core.timing import phase
 from derive.core.verify import equivalent
@@ -426,17 +427,6 @@ def _names(inputs, count, taken, style):
 
 # ---------------------------------------------------------------------------------------------
 # Values
-
-def real_float(value: sp.Expr) -> Optional[float]:
-    """The value as a float, where it is a real number."""
-    if not value.is_number or value.has(AppliedUndef):
-        return None
-    number = sp.N(value, 17)
-    real, imaginary = number.as_real_imag()
-    if not real.is_Number or abs(imaginary) > 1e-14 * (1 + abs(real)):
-        return None
-    return float(real)
-
 
 def _undefined(value: sp.Expr) -> bool:
     return value.has(sp.zoo, sp.nan, sp.oo, -sp.oo)

@@ -36,7 +36,7 @@ from derive.core.display import Displayed
 from derive.core.sizes import check_number_sizes, has_large_powers
 from derive.core.steps import Solution, Step
 from derive.core.timing import phase
-from derive.core.verify import (TOLERANCE, Verdict, derivatives_as_subs, equivalent, real_float,
+from derive.core.verify import (TOLERANCE, Verdict, derivatives_as_subs, equivalent, real_value_at,
                                 stand_ins_for)
 from derive.errors import InputError, VerificationError, own_errors
 from derive.read.parsing import ParseError, parse
@@ -321,7 +321,7 @@ class Judge:
 def _exact(e: sp.Expr, point) -> sp.Expr:
     """The value at the point, exactly (6 cot(1)), or as a number when it would be huge."""
     if has_large_powers(sp.sympify(e)):
-        value = real_float(sp.sympify(e).doit(), point)
+        value = real_value_at(sp.sympify(e).doit(), point)
         return sp.nan if value is None else sp.Float(value, 6)
     with sp.evaluate(True):
         e = sp.sympify(e).doit()
@@ -335,14 +335,14 @@ def _real(e: sp.Expr, point) -> Optional[sp.Float]:
     is put in exactly first, so that a pole is seen as one (1/(x + 1) at x = −1 is zoo; a
     numeric substitution would give a huge number instead)."""
     if has_large_powers(e):  # (x + 1)^100000 at x = 1: no exact 30 000-digit integer
-        return real_float(e, point)
+        return real_value_at(e, point)
     try:
         exact = e.xreplace(point) if point else e
     except (ZeroDivisionError, ValueError, TypeError, OverflowError, RecursionError):
         return None
     if exact.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return None
-    return real_float(exact, {})
+    return real_value_at(exact, {})
 
 
 def _number(e: sp.Expr, point) -> Optional[float]:

@@ -20,12 +20,14 @@ domain.
 
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Callable, Optional
 
 import mpmath
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derive.errors import InputError, written
 from derive.functions import LogBase
@@ -255,3 +257,16 @@ def is_real_number(value: sp.Expr) -> bool:
         return False
     numeric = sp.N(value)
     return numeric.is_number and numeric.is_real is not False and abs(sp.im(numeric)) < 1e-15
+
+
+def real_float(value, digits: int = 17) -> Optional[float]:
+    """``value`` as a float where it is a finite real number (evaluated to ``digits``
+    digits; an imaginary part below 10⁻¹⁴ of it is rounding and is dropped), else None."""
+    if not isinstance(value, sp.Expr) or not value.is_number or value.has(AppliedUndef):
+        return None
+    number = sp.N(value, digits)
+    real, imaginary = number.as_real_imag()
+    if not real.is_Number or abs(imaginary) > 1e-14 * (1 + abs(real)):
+        return None
+    as_float = float(real)                          # beyond a float's range: inf
+    return as_float if math.isfinite(as_float) else None

@@ -226,7 +226,7 @@ def _numeric(a, b, domain=None) -> Verdict:
     return Verdict(False, "inconclusive", f"only {agreed} points where both sides are defined")
 
 
-def real_float(e, point):
+def real_value_at(e, point):
     """e at the point as a real SymPy Float, or None where undefined or not real."""
     value = value_at(e, point)
     return None if value is None else sp.Float(value, DIGITS)

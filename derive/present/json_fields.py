@@ -15,11 +15,11 @@ and the document itself: indented UTF-8 text that ends in exactly one newline.
 from __future__ import annotations
 
 import json
-import math
 from typing import Optional
 
 import sympy as sp
 
+from derive.core.numeric import real_float
 from derive.present import notation
 
 
@@ -118,10 +118,4 @@ def _numeric(value):
 
 
 def _number(value) -> Optional[float]:
-    if not (isinstance(value, sp.Expr) and value.is_number):
-        return None
-    number = sp.N(value)
-    if not (number.is_real and number.is_finite):
-        return None
-    as_float = float(number)                        # beyond a float's range: inf
-    return as_float if math.isfinite(as_float) else None
+    return real_float(value, 15)

@@ -9,7 +9,8 @@ from typing import Optional
 
 import sympy as sp
 
-from derive.ad.traces import Trace, real_float
+from derive.ad.traces import Trace
+from derive.core.numeric import real_float
 from derive.present.json_fields import common_fields
 from derive.present.notation import to_latex, to_text
 from derive.present.render import render_document
