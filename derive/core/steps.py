@@ -115,6 +115,7 @@ class Check:
     passed: bool
     method: str         # "symbolic", "numeric" or "inconclusive"
     detail: str = ""
+    sizes: str = ""     # a matrix derivative's check: the concrete sizes it was made at
 
 
 class Checked:

@@ -440,18 +440,12 @@ class MatrixStep:
     detail: str = ""
 
 
-@dataclass(frozen=True)
-class MatrixCheck(Check):
-    """A ``Check`` made at concrete sizes: ``sizes`` says which ("n=3, m=2"), empty when
-    every declared size is a number.  Each compares, entry by entry, with SymPy's derivative
-    of the explicit matrices (``claim`` "derivative", ``method`` "symbolic")."""
-
-    sizes: str = ""
-
-
-def _check(passed: bool, detail: str, sizes: str) -> MatrixCheck:
-    return MatrixCheck(rule="", claim="derivative", passed=passed, method="symbolic",
-                       detail=detail, sizes=sizes)
+def _check(passed: bool, detail: str, sizes: str) -> Check:
+    """A check made at concrete sizes (``sizes``: "n=3, m=2", empty when every declared size
+    is a number), comparing entry by entry with SymPy's derivative of the explicit
+    matrices."""
+    return Check(rule="", claim="derivative", passed=passed, method="symbolic",
+                 detail=detail, sizes=sizes)
 
 
 @dataclass(frozen=True, repr=False)
@@ -470,7 +464,7 @@ class MatrixSolution(Checked, Displayed):
     shape: tuple         # of the result as printed, in its layout
     layout: str          # "numerator" or "denominator"
     steps: tuple
-    checks: tuple        # of MatrixCheck
+    checks: tuple        # of Check
     wrt_space: Formula = Formula()
     wrt_symbol: Formula = Formula()
     notes: tuple = ()    # keys of remarks the templates word, e.g. "relu-at-zero"
@@ -641,7 +635,7 @@ def _components(f, xm, kind: str, has_row: bool):
                 yield fixed, sp.diff(f[r, 0], xm[a, b])
 
 
-def _check_collapsed(expr, x, collapsed, sizes, kind, has_row) -> MatrixCheck:
+def _check_collapsed(expr, x, collapsed, sizes, kind, has_row) -> Check:
     """The collapsed index formula, at concrete sizes and every (i, j), against SymPy."""
     names = {}
     f = instantiate(expr, sizes, names)
