@@ -760,3 +760,64 @@ def test_a_prime_at_an_expression_is_the_derivative_there():
     parsed = parse("f'(g(x)) + f''(x^2)")
     concrete = parsed.replace(f, sp.Lambda(t, t**3)).replace(g, sp.Lambda(t, sp.sin(t))).doit()
     assert sp.simplify(concrete - (3 * sp.sin(x) ** 2 + 6 * x**2)) == 0
+
+
+# ------------------------------------------------------------------------------------------
+# derive's own output (issue 16: every displayed formula is read back)
+# ------------------------------------------------------------------------------------------
+u1, x12, xi_ = sym("u_1"), sym("x_12"), sym("x_i")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("u₁", u1),
+    ("x₁₂ + 1", add(x12, 1)),
+    ("xᵢ", xi_),
+    ("eˣ", sp.Pow(E, x, evaluate=False)),
+    ("e²ˣ", sp.Pow(E, mul(2, x), evaluate=False)),
+    ("xⁿ", sp.Pow(x, n, evaluate=False)),
+    ("2eˣ", mul(2, sp.Pow(E, x, evaluate=False))),
+    ("log₂(x)", LogBase(x, 2, evaluate=False)),
+    ("2x · 3", mul(mul(2, x), 3)),
+    ("x − 1", add(x, -1)),
+])
+def test_unicode_scripts_as_derive_prints_them(text, expected):
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Abs(x) + E", add(sp.Abs(x, evaluate=False), E)),
+    ("sgn(x)", sp.sign(x, evaluate=False)),
+    (r"\operatorname{sgn}\left(x\right)", sp.sign(x, evaluate=False)),
+    (r"\mathit{rate} x", mul(sym("rate"), x)),
+    ("d/dx[x² + 1]", sp.Derivative(add(sp.Pow(x, 2, evaluate=False), 1), x)),
+    ("d/dx (x sin(x))", sp.Derivative(mul(x, sp.sin(x, evaluate=False)), x)),
+    ("∂/∂y f(x, y)", sp.Derivative(f(x, y), y)),
+    (r"\frac{d}{dx}\left[x^{2}\right]", sp.Derivative(sp.Pow(x, 2, evaluate=False), x)),
+    (r"\frac{\partial}{\partial y}\left(x y\right)", sp.Derivative(mul(x, y), y)),
+    (r"f\left(x, y\right)", f(x, y)),
+    ("x ≠ 0", sp.Ne(x, 0, evaluate=False)),
+    (r"x^{2} \geq 1", sp.Ge(sp.Pow(x, 2, evaluate=False), 1, evaluate=False)),
+])
+def test_printed_dialect(text, expected):
+    assert parse(text, printed=True) == expected
+
+
+def test_multi_letter_names_are_one_name_when_known():
+    assert parse("rate x", printed=True, names={"rate"}) == mul(sym("rate"), x)
+    assert parse("rate x", printed=True) == mul(sym("r"), sym("a"), sym("t"), E, x)
+
+
+@pytest.mark.parametrize("text", ["x ≠ 0", "x = 1", "∂x", r"x \neq 1", "d/dx[x]", "sgn(x)"])
+def test_the_printed_dialect_is_not_user_input(text):
+    """Relations, derivative operators and SymPy's spellings are read only in derive's own
+    output; typed by a user they stay errors (or, for sgn, letters)."""
+    try:
+        read = parse(text)
+    except ParseError:
+        return
+    assert not read.has(sp.sign, sp.Derivative)
+
+
+def test_capital_e_stays_a_variable_in_user_input():
+    assert parse("E") == sym("E")
+    assert parse("E", printed=True) == E

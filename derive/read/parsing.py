@@ -90,6 +90,7 @@ from __future__ import annotations
 
 import functools
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from math import gcd
 from pathlib import Path
@@ -206,10 +207,31 @@ _LATEX_SIZES = {"left": "_LBAR", "bigl": "_LBAR", "Bigl": "_LBAR",
 _LATEX_BARS = {"lvert": "_LBAR", "rvert": "_RBAR", "vert": "BAR", "mid": "BAR"}
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-")
+# superscript and subscript letters, as derive prints them (eˣ, e²ˣ, u₁, xᵢ, log₂)
+_LETTER_SUPERSCRIPTS = str.maketrans(
+    "⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᵝᵞᵟᶿᵠᵡ",
+    "0123456789abcdefghijklmnoprstuvwxyzβγδθφχ")
+_SUBSCRIPT_CHARS = dict(zip("₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", "0123456789aehijklmnoprstuvx"))
+_SUBSCRIPT_CHARS.update({"ᵦ": "beta", "ᵧ": "gamma", "ᵨ": "rho", "ᵩ": "phi", "ᵪ": "chi"})
+
+# The dialect of derive's own output (parse(..., printed=True)): SymPy's names as the JSON
+# writes them (Abs, sgn/sign, E) and the derivative operators d/dx[…], ∂/∂x, \frac{d}{dx}.
+_PRINTED_SPELLINGS = {"Abs": "abs", "sgn": "sign", "sign": "sign"}
+# (printed?, multi-letter variable names known to the reader)
+_RELATIONS = {"≠": "!=", "≤": "<=", "≥": ">=", "<": "<", ">": ">", "=": "=="}
+_LATEX_RELATIONS = {"neq": "!=", "ne": "!=", "leq": "<=", "le": "<=", "geq": ">=", "ge": ">="}
+_DIALECT: ContextVar = ContextVar("derive_parse_dialect", default=(False, frozenset()))
+
+
+@functools.lru_cache(maxsize=64)
+def _printed_words(names: frozenset):
+    words = sorted(set(_WORDS) | set(_PRINTED_SPELLINGS) | set(names), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words) + "|[A-Za-z]")
 _RADICAL_INDEX = {"√": 2, "∛": 3, "∜": 4}
 
 # Token types after which a '|' closes, and before which a number needs an operator.
-_OPERAND_END = frozenset({"NUMBER", "VAR", "CONST", "_RPAR", "_RBRACE", "_RBAR", "SUPERSCRIPT"})
+_OPERAND_END = frozenset({"NUMBER", "VAR", "CONST", "_RPAR", "_RBRACE", "_RBAR", "SUPERSCRIPT",
+                          "LETTER_SUPERSCRIPT", "_RSQB"})
 _ARGUMENT_START = frozenset({"NUMBER", "VAR", "CONST", "FUNC", "ABSFUNC", "FRAC", "RADICAL",
                              "_LBAR", "MINUS"})
 _OPENERS = {"_LPAR": "_RPAR", "_LBRACE": "_RBRACE", "_LSQB": "_RSQB", "_LBAR": "_RBAR"}
@@ -246,6 +268,7 @@ class _Normaliser:
         self.raw = raw
         self.i = 0
         self.out: list[Token] = []
+        self.printed, self.names = _DIALECT.get()
 
     # -- helpers ---------------------------------------------------------------------------
     def _peek(self, type_: Optional[str] = None) -> Optional[Token]:
@@ -269,7 +292,8 @@ class _Normaliser:
         handlers: dict[str, Callable[[Token], None]] = {
             "NAME": self._name, "GREEK_CHAR": self._greek, "CMD": self._command,
             "_UNDERSCORE": self._subscript, "NUMBER": self._number, "_LSQB": self._square,
-            "PRIME": self._stray_prime,
+            "PRIME": self._stray_prime, "SUBSCRIPT": self._unicode_subscript,
+            "PARTIAL": self._partial, "RELCHAR": self._relation,
         }
         while self.i < len(self.raw):
             tok = self.raw[self.i]
@@ -308,22 +332,135 @@ class _Normaliser:
 
     def _name(self, tok: Token) -> None:
         """A run of letters: cut it into words and letters, then look at what follows."""
-        pieces = _split_letters(tok.value)
+        if self.printed and tok.value == "d" and self._operator(tok, "d"):
+            return
+        pieces = self._split(tok.value)
         for offset, word in pieces:
             start = tok.start_pos + offset
-            self.out.append(_piece(_name_kind(word), word, start, start + len(word), tok))
+            self.out.append(_piece(*self._kind(word), start, start + len(word), tok))
         last_word = pieces[-1][1]
         if self._merge_digits(tok):
             return
         if self._prime(tok, pieces):
             return
-        if self._peek("_LPAR") is None:
+        if self._peek("_LPAR") is None and not self._left_parenthesis():
             return
         if last_word in _ABSTRACT_FUNCTIONS:
             self._refuse_hidden_name(tok, pieces)
             self.out[-1] = Token.new_borrow_pos("ABSFUNC", last_word, self.out[-1])
-        elif len(tok.value) > 1 and len(last_word) == 1 and _name_kind(last_word) == "VAR":
+        elif len(tok.value) > 1 and len(last_word) == 1 and self._kind(last_word)[0] == "VAR":
             raise _Fault(f"unknown function '{tok.value}'", tok.start_pos)
+
+    def _left_parenthesis(self) -> bool:
+        """``\\left(`` next, in derive's own output: ``f\\left(x\\right)`` is f(x)."""
+        following = self.raw[self.i:self.i + 2]
+        return (self.printed and len(following) == 2 and following[0].value == "\\left"
+                and following[1].type == "_LPAR")
+
+    def _split(self, run: str) -> list[tuple[int, str]]:
+        if not self.printed:
+            return _split_letters(run)
+        return [(m.start(), m.group()) for m in _printed_words(self.names).finditer(run)]
+
+    def _kind(self, word: str) -> tuple[str, str]:
+        """The token type and value of one word of a run of letters."""
+        if self.printed:
+            if word in self.names:
+                return "VAR", word
+            if word in _PRINTED_SPELLINGS:
+                return "FUNC", word
+            if word == "E":
+                return "CONST", "e"
+        return _name_kind(word), word
+
+    # -- derive's own output -------------------------------------------------------------------
+    def _operator(self, tok: Token, mark: str) -> bool:
+        """``d/dx``, ``∂/∂x`` (text) before what they apply to: one DIFFOP token."""
+        raw, i = self.raw, self.i
+        if i + 1 >= len(raw) or raw[i].type != "SLASH":
+            return False
+        den = raw[i + 1]
+        if mark == "d" and den.type == "NAME" and den.value.startswith("d"):
+            rest, j = den.value[1:], i + 2
+        elif mark == "∂" and den.type == "PARTIAL":
+            rest, j = "", i + 2
+        else:
+            return False
+        if not rest and j < len(raw) and raw[j].type in ("NAME", "GREEK_CHAR"):
+            rest = raw[j].value if raw[j].type == "NAME" else _GREEK_CHARS.get(raw[j].value, "")
+            j += 1
+        if not rest:
+            return False
+        if j < len(raw) and raw[j].type == "SUBSCRIPT" and raw[j].start_pos == raw[j - 1].end_pos:
+            rest += "_" + "".join(_SUBSCRIPT_CHARS[c] for c in raw[j].value)
+            j += 1
+        self.i = j
+        self.out.append(Token.new_borrow_pos("DIFFOP", f"{mark}:{rest}", tok))
+        return True
+
+    def _relation(self, tok: Token) -> None:
+        """``≠ ≤ ≥ < > =`` between two sides: a condition, in derive's own output only."""
+        if not self.printed:
+            raise _Fault(f"unexpected character '{tok.value}'", tok.start_pos)
+        self.out.append(Token.new_borrow_pos("RELOP", _RELATIONS[tok.value], tok))
+
+    def _partial(self, tok: Token) -> None:
+        if not (self.printed and self._operator(tok, "∂")):
+            raise _Fault(f"unexpected character '{tok.value}'", tok.start_pos)
+
+    def _latex_operator(self, tok: Token) -> bool:
+        """``\\frac{d}{dx}``, ``\\frac{\\partial}{\\partial x}``: one DIFFOP token."""
+        raw, i = self.raw, self.i
+        kinds = [(t.type, t.value) for t in raw[i:i + 4]]
+        if kinds[:4] == [("_LBRACE", "{"), ("NAME", "d"), ("_RBRACE", "}"), ("_LBRACE", "{")]:
+            mark = "d"
+        elif kinds[:4] == [("_LBRACE", "{"), ("CMD", "\\partial"), ("_RBRACE", "}"),
+                           ("_LBRACE", "{")]:
+            mark = "∂"
+        else:
+            return False
+        j, depth, body = i + 4, 1, []
+        while j < len(raw):
+            depth += {"_LBRACE": 1, "_RBRACE": -1}.get(raw[j].type, 0)
+            if depth == 0:
+                break
+            body.append(raw[j])
+            j += 1
+        if j >= len(raw) or not body:
+            return False
+        if mark == "d":
+            if body[0].type != "NAME" or not body[0].value.startswith("d"):
+                return False
+            first = body[0].value[1:]
+            rest = ([first] if first else []) + [t.value for t in body[1:]]
+        else:
+            if (body[0].type, body[0].value) != ("CMD", "\\partial"):
+                return False
+            rest = [t.value for t in body[1:]]
+        try:
+            variable = _read("".join(rest), MAX_LENGTH, MAX_DEPTH)
+        except (_Fault, ParseError):
+            return False
+        if not isinstance(variable, sp.Symbol):
+            return False
+        self.i = j + 1
+        self.out.append(Token.new_borrow_pos("DIFFOP", f"{mark}:{variable.name}", tok))
+        return True
+
+    def _unicode_subscript(self, tok: Token) -> None:
+        """``u₁``, ``x₁₂``, ``xᵢ`` name a variable (u_1, x_12, x_i); ``log₂`` gives log a
+        base."""
+        last = self._last()
+        sub = "".join(_SUBSCRIPT_CHARS.get(c, "") for c in tok.value)
+        if last is not None and last.type == "FUNC" and last.value == "log" and sub.isalnum():
+            self.out.append(Token.new_borrow_pos("_UNDERSCORE", "_", tok))
+            base = "NUMBER" if sub.isdigit() else _name_kind(sub)
+            self.out.append(Token.new_borrow_pos(base, sub, tok))
+            return
+        if (last is None or last.type not in ("VAR", "CONST") or last.end_pos != tok.start_pos
+                or len(sub) < len(tok.value) and not sub.isalpha()):
+            raise _Fault("a subscript must follow a variable name or log", tok.start_pos)
+        self.out[-1] = _piece("VAR", f"{last.value}_{sub}", last.start_pos, tok.end_pos, last)
 
     def _prime(self, tok: Token, pieces) -> bool:
         """``f'(x)``, ``g″(u)``: the derivative of an abstract function, applied."""
@@ -331,6 +468,8 @@ class _Normaliser:
         if prime is None or prime.start_pos != tok.end_pos:
             return False
         after = self.raw[self.i + 1] if self.i + 1 < len(self.raw) else None
+        if self.printed and after is not None and after.value == "\\left":
+            after = self.raw[self.i + 2] if self.i + 2 < len(self.raw) else None
         if pieces[-1][1] not in _ABSTRACT_FUNCTIONS or after is None or after.type != "_LPAR":
             self._stray_prime(prime)
         self._refuse_hidden_name(tok, pieces)
@@ -392,6 +531,14 @@ class _Normaliser:
             self.out.append(Token.new_borrow_pos(_LATEX_BARS[word], "|", tok))
         elif word in _LATEX_OPERATORS:
             self.out.append(Token.new_borrow_pos(_LATEX_OPERATORS[word], tok.value, tok))
+        elif word in _LATEX_FRACTIONS and self.printed and self._latex_operator(tok):
+            return
+        elif word == "mathit" and self.printed:
+            expected = f"expected {{name}} after '{tok.value}'"
+            self._take("_LBRACE", expected, tok.end_pos)
+            name = self._take("NAME", expected, tok.end_pos)
+            self._take("_RBRACE", f"expected '}}' after '{tok.value}{{{name.value}'", name.end_pos)
+            self.out.append(_piece("VAR", name.value, tok.start_pos, name.end_pos, tok))
         elif word in _LATEX_FRACTIONS:
             self.out.append(Token.new_borrow_pos("FRAC", tok.value, tok))
         elif word in _LATEX_NAME_WRAPPERS:
@@ -402,6 +549,8 @@ class _Normaliser:
             self._name(name)
         elif word in _FUNCTION_SPELLINGS:
             self.out.append(Token.new_borrow_pos("FUNC", word, tok))
+        elif self.printed and word in _LATEX_RELATIONS:
+            self.out.append(Token.new_borrow_pos("RELOP", _LATEX_RELATIONS[word], tok))
         elif word in _LATEX_GREEK or word == "pi":
             greek = _LATEX_GREEK.get(word, word)
             self.out.append(Token.new_borrow_pos(_name_kind(greek), greek, tok))
@@ -416,6 +565,8 @@ class _Normaliser:
                                 or nxt.type == "CMD" and nxt.value[1:] in _LATEX_BARS):
             self.i += 1
             self.out.append(Token.new_borrow_pos(bar_role, "|", nxt))
+        elif self.printed and nxt is not None and nxt.type in ("_LSQB", "_RSQB"):
+            return
         elif nxt is None or nxt.type not in ("_LPAR", "_RPAR", "_LBRACE", "_RBRACE"):
             raise _Fault(f"'{tok.value}' must be followed by a bracket or '|'", tok.end_pos)
 
@@ -453,6 +604,9 @@ class _Normaliser:
 
     def _square(self, tok: Token) -> None:
         last = self._last()
+        if last is not None and last.type == "DIFFOP":
+            self.out.append(tok)
+            return
         if last is None or last.type != "FUNC" or last.value != "sqrt":
             raise _Fault("unexpected character '['", tok.start_pos)
         self.out.append(tok)
@@ -503,7 +657,7 @@ def _unclosed(opener: Token) -> _Fault:
 class _PostLexer:
     """lark's hook after lexing: normalise the whole token list at once."""
 
-    always_accept = ("NAME", "GREEK_CHAR", "CMD", "BAR")
+    always_accept = ("NAME", "GREEK_CHAR", "CMD", "BAR", "SUBSCRIPT", "PARTIAL", "RELCHAR")
 
     def process(self, stream):
         return _resolve_brackets(_Normaliser(list(stream)).run())
@@ -516,8 +670,12 @@ def _lark() -> Lark:
     # does not rebuild them; lark checks the grammar's hash stored in the file
     folder = cache_dir()
     cache = str(folder / f"grammar-lark{lark_version}.tables") if folder else False
-    return Lark(grammar, parser="lalr", lexer="basic", postlex=_PostLexer(),
-                propagate_positions=True, cache=cache)
+    parser = Lark(grammar, parser="lalr", lexer="basic", postlex=_PostLexer(),
+                  propagate_positions=True, cache=cache)
+    # Lark.lex builds its lexer anew on every call unless the instance has one (about 0.7 ms
+    # a call, as long as the parse itself): build it once
+    parser.lexer = parser._build_lexer()
+    return parser
 
 
 # ------------------------------------------------------------------------------------------
@@ -606,6 +764,7 @@ _FUNCTIONS.update({
     "abs": (1, 1, _unary(sp.Abs)),
     "sqrt": (1, 1, lambda arg: _root(arg, sp.Integer(2))),
     "cbrt": (1, 1, lambda arg: _root(arg, sp.Integer(3))),
+    "sign": (1, 1, _unary(sp.sign)),
     "root": (2, 2, _root),
 })
 
@@ -621,7 +780,7 @@ class _Head:
 
     @property
     def name(self) -> str:
-        return _FUNCTION_SPELLINGS.get(self.typed, self.typed)
+        return _FUNCTION_SPELLINGS.get(self.typed, _PRINTED_SPELLINGS.get(self.typed, self.typed))
 
 
 def _arguments_word(low: int, high: int) -> str:
@@ -666,6 +825,25 @@ class _Builder(Transformer_NonRecursive):
 
     def SUPERSCRIPT(self, tok: Token) -> sp.Integer:
         return sp.Integer(int(tok.value.translate(_SUPERSCRIPTS)))
+
+    def LETTER_SUPERSCRIPT(self, tok: Token) -> sp.Expr:
+        """``eˣ``, ``e²ˣ``, ``xⁿ``: the exponent as if typed in ``^(…)``."""
+        try:
+            return _read(tok.value.translate(_LETTER_SUPERSCRIPTS), MAX_LENGTH, MAX_DEPTH)
+        except _Fault as fault:
+            raise _Fault(f"cannot read the exponent '{tok.value}': {fault.message}",
+                         tok.start_pos) from None
+
+    def DIFFOP(self, tok: Token) -> sp.Symbol:
+        return sp.Symbol(tok.value.partition(":")[2], real=True)
+
+    def relation(self, children):
+        left, op, right = children
+        return sp.Rel(left, right, op.value, evaluate=False)
+
+    def diff(self, children):
+        variable, body = children
+        return sp.Derivative(body, variable)
 
     def VAR(self, tok: Token) -> sp.Symbol:
         return sp.Symbol(tok.value, real=True)
@@ -886,10 +1064,23 @@ def _read(text: str, max_length: int, max_depth: int) -> sp.Expr:
 # ------------------------------------------------------------------------------------------
 # Public interface
 # ------------------------------------------------------------------------------------------
-def parse(text: str, *, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) -> sp.Expr:
-    """Read ``text`` into an unevaluated SymPy expression; raise :class:`ParseError`."""
+def parse(text: str, *, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH,
+          printed: bool = False, names=frozenset()) -> sp.Expr:
+    """Read ``text`` into an unevaluated SymPy expression; raise :class:`ParseError`.
+
+    ``printed``: read derive's own output too (the read-back of every displayed formula,
+    ``derive.present.readback``): SymPy's names ``Abs``, ``sgn``/``sign`` and ``E`` (Euler's
+    number, not a variable), ``\\mathit{rate}`` as one name, and the derivative operators
+    ``d/dx[…]``, ``d/dx (…)``, ``∂/∂x f(x, y)``, ``\\frac{d}{dx}\\left[…\\right]`` (a SymPy
+    ``Derivative``).  ``names``: multi-letter variable names the text may contain
+    (``rate``), read as one name rather than letter by letter (only with ``printed``).
+    """
     if not isinstance(text, str):
         raise ParseError(f"expected text, not {type(text).__name__}", "", 0)
+    # the multi-letter names, and E where it is the reader's variable (not Euler's number)
+    token = _DIALECT.set((bool(printed), frozenset(n for n in names if n.isalpha()
+                                                   and (len(n) > 1 or n == "E"))
+                          if printed else frozenset()))
     try:
         return _read(text, max_length, max_depth)
     except _Fault as fault:
@@ -903,6 +1094,8 @@ def parse(text: str, *, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH
         # Last line of defence: report, never crash.  Tests treat this message as a bug.
         raise ParseError(f"internal error while reading the expression ({type(err).__name__})",
                          text, 0) from None
+    finally:
+        _DIALECT.reset(token)
 
 
 def parse_symbol(text: str) -> sp.Symbol:
