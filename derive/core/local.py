@@ -12,6 +12,8 @@ of its arguments (every other symbol held constant).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 
 from derive.errors import InputError
@@ -48,6 +50,10 @@ def derivative_step(expr: sp.Expr, wrt: sp.Symbol) -> Step:
         return Step("variable", expr, sp.Integer(1), wrt, claim=DERIVATIVE)
     if not depends(expr):
         return Step("constant", expr, sp.Integer(0), wrt, claim=DERIVATIVE)
+    if isinstance(expr, sp.Mul) and len(expr.args) == 2 and sp.S.One in expr.args:
+        # 1·g, as 1/g is typed (Mul(1, g⁻¹)): no constant multiple, the rule is g's own
+        (rest,) = [a for a in expr.args if a != 1]
+        return replace(derivative_step(rest, wrt), target=expr)
     rule = find_rule(expr, depends)
     if rule is FALLBACK:
         return Step(rule.id, expr, sp.diff(expr, wrt), wrt, claim=DERIVATIVE)
@@ -66,7 +72,7 @@ def derivative_step(expr: sp.Expr, wrt: sp.Symbol) -> Step:
             substeps.append(inner)
         parts.append((operand, partial, inner.result))
 
-    expanded = sp.Add(*(_times(p, d) for _, p, d in parts), evaluate=False)
+    expanded = sp.Add(*(times(p, d) for _, p, d in parts), evaluate=False)
     if rule.combine is not None:
         result = rule.combine(operands, partials,
                               tuple(_derivative_in(parts, o) for o in operands))
@@ -105,7 +111,7 @@ def _derivative_in(parts, operand):
     return sp.Integer(0)
 
 
-def _times(a, b):
+def times(a, b):
     """a·b as written, leaving out a factor 1."""
     if a == 1:
         return b
