@@ -20,7 +20,7 @@ from derive.read.worked import worked, worked_array
 
 @own_errors
 def differentiate(expression: Text, wrt: Variables = None, *, order: int = 1,
-                  style: str = "method", at: Point = None, where: Definitions = None,
+                  style: str = "textbook", at: Point = None, where: Definitions = None,
                   picture: bool = False) -> Union[Solution, ArraySolution]:
     """The worked, checked derivative of ``expression``.
 

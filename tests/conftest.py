@@ -293,7 +293,7 @@ def assert_same_function(actual, expected, domain=None, label=""):
 # --- derive, cached (each solution is worked once per test session) ---------------------
 
 @lru_cache(maxsize=None)
-def solved(text: str, wrt: str | None = None, style: str = "method", order: int = 1):
+def solved(text: str, wrt: str | None = None, style: str = "graph", order: int = 1):
     from derive import differentiate
     return differentiate(text, wrt, style=style, order=order)
 
@@ -316,3 +316,15 @@ def pdflatex_path() -> str:
     if found is None:
         pytest.skip("pdflatex is not installed here (CI installs it)")
     return found
+
+
+def assert_compiles(tex: str, folder, name: str, what: str = "") -> None:
+    """``tex`` written to ``folder/name.tex`` compiles with pdflatex (the log's end shown
+    when it does not)."""
+    import subprocess
+    source = folder / f"{name}.tex"
+    source.write_text(tex, encoding="utf-8")
+    done = subprocess.run([pdflatex_path(), "-interaction=nonstopmode", "-halt-on-error",
+                           source.name], cwd=folder, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, f"{what or name}:\n{done.stdout[-2000:]}"

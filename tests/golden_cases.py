@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE))
 from conftest import load_corpus  # noqa: E402
 
 FORMATS = ("text", "markdown", "latex", "json")
-STYLES = ("method", "compact")
+STYLES = ("textbook", "graph", "compact")
 COLUMNS = "100"
 
 # the commands beside the corpus: one line each, named by the file they are recorded in

@@ -26,7 +26,7 @@ def derive(capsys, *args, stdin=None, monkeypatch=None):
 
 
 def test_worked_example_of_the_notes(capsys):
-    code, out, err = derive(capsys, "ln(sin(x^3)^2)")
+    code, out, err = derive(capsys, "ln(sin(x^3)^2)", "--style", "graph")
     assert code == 0, err
     assert "u = x³" in out and "w = v²" in out and "y = ln(w)" in out
     assert "du/dx = 3x²" in out and "dv/du = cos(u)" in out and "dy/dw = 1/w" in out
@@ -37,7 +37,7 @@ def test_worked_example_of_the_notes(capsys):
 
 
 def test_two_paths_use_the_total_derivative(capsys):
-    code, out, _ = derive(capsys, "sin(x + x^2)")
+    code, out, _ = derive(capsys, "sin(x + x^2)", "--style", "graph")
     assert code == 0
     assert "Total derivative" in out
     assert "du₂/dx = ∂u₂/∂x + ∂u₂/∂u₁ · du₁/dx" in out
@@ -85,7 +85,8 @@ def test_wrt_a_symbol_that_is_not_there_gives_zero(capsys):
 
 
 def test_json_fields(capsys):
-    code, out, _ = derive(capsys, "ln(sin(x^3)^2)", "--format", "json", "--at", "x=1")
+    code, out, _ = derive(capsys, "ln(sin(x^3)^2)", "--format", "json", "--at", "x=1",
+                          "--style", "graph")
     assert code == 0
     data = json.loads(out)
     assert data["input"] == "ln(sin(x^3)^2)"

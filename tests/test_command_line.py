@@ -69,7 +69,7 @@ def test_short_options_around_such_an_expression_still_work(capsys, tmp_path):
         code, out, err = derive_cli(capsys, "-sin(x)", *option)
         assert code == 0 and out == "", err
         written = (tmp_path / ("a.txt", "b.txt")[i]).read_text(encoding="utf-8")
-        assert written.startswith("f(x) = -sin(x)")
+        assert written.startswith("y = -sin(x)")
     code, out, _ = derive_cli(capsys, "-h")
     assert code == 0 and out.startswith("Usage: derive")
     code, out, _ = derive_cli(capsys, "solve", "-h")
@@ -157,9 +157,9 @@ def test_help_of_a_command_that_does_not_exist(capsys):
     (".json", lambda text: json.loads(text)["result"] == "2*x"),
     (".md", lambda text: "**" in text and "$" in text and "\\textbf" not in text),
     (".tex", lambda text: "\\textbf" in text and "**" not in text),
-    (".txt", lambda text: text.startswith("f(x) = x²")),
+    (".txt", lambda text: text.startswith("y = x²")),
     (".dot", lambda text: text.startswith("digraph")),
-    (".out", lambda text: text.startswith("f(x) = x²")),     # no format of its own: text
+    (".out", lambda text: text.startswith("y = x²")),     # no format of its own: text
 ])
 def test_the_output_format_follows_the_suffix(capsys, tmp_path, suffix, looks_like):
     target = tmp_path / f"answer{suffix}"

@@ -112,7 +112,7 @@ def test_derivative_is_verified_and_right(row):
 
 @pytest.mark.parametrize("row", rows("styles"))
 def test_both_styles_verify_and_agree(row):
-    method = solved(row.input, row.wrt, "method")
+    method = solved(row.input, row.wrt, "graph")
     compact = solved(row.input, row.wrt, "compact")
     assert compact.verified, compact.failed_checks
     assert_same_function(compact.result, method.result, domain=from_sympy(row.sympy),
@@ -142,7 +142,7 @@ def test_every_format_renders(row):
 
 @pytest.mark.parametrize("row", rows("second", lambda row: row.input in SECOND_ORDER))
 def test_second_derivative(row):
-    sol = solved(row.input, row.wrt, "method", 2)
+    sol = solved(row.input, row.wrt, "graph", 2)
     assert sol.verified, sol.failed_checks
     f = from_sympy(row.sympy)
     assert_same_function(sol.result, sp.diff(f, real_symbol(row.wrt), 2), domain=f,

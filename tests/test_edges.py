@@ -146,7 +146,7 @@ UNDEFINED_AT = [
 def test_text_says_the_derivative_is_not_defined_and_why(capsys, text, at, reason):
     code, out, err = cli(capsys, text, "--at", at)
     assert code == 0, err
-    assert "f′(0) is not defined: " in out and reason in out
+    assert "y′(0) is not defined: " in out and reason in out
     assert not {"zoo", "nan", "oo"} & set(out.replace("(", " ").replace(")", " ").split())
 
 
@@ -168,7 +168,7 @@ def test_json_carries_null_and_the_reason(capsys, text, at, reason):
     assert data["at"] == {"x": "0"}
     assert data["value"] is None and data["value_latex"] is None
     assert data["value_numeric"] is None
-    assert data["value_reason"].startswith("f′(0) is not defined: ") and reason in data[
+    assert data["value_reason"].startswith("y′(0) is not defined: ") and reason in data[
         "value_reason"]
 
 
@@ -184,7 +184,7 @@ def test_where_the_formula_fails_but_the_derivative_exists_its_limit_is_the_valu
     data = strict_json(differentiate("|x^3|", at="x=0").render("json"))
     assert data["value"] == "0" and data["value_numeric"] == 0.0 and data["value_reason"] is None
     code, out, _ = cli(capsys, "|x^3|", "--at", "x=0")
-    assert "f′(0) = 0, the limit of" in out and "nan" not in out
+    assert "y′(0) = 0, the limit of" in out and "nan" not in out
 
 
 def test_a_value_that_exists_is_unchanged(capsys):

@@ -13,11 +13,11 @@ FUNCTIONS = ["ln(sin(x^3)^2)", "sin(x + x^2)", "x*x^2", "x^x", "|x|", "f(g(x))",
 
 
 
-@pytest.mark.parametrize("style", ["method", "compact"])
+@pytest.mark.parametrize("style", ["graph", "compact"])
 def test_standalone_documents_compile(tmp_path, style):
     pdflatex = pdflatex_path()
     for i, text in enumerate(FUNCTIONS):
-        tex = differentiate(text).render("latex", standalone=True) if style == "method" else \
+        tex = differentiate(text).render("latex", standalone=True) if style == "graph" else \
             differentiate(text, style="compact").render("latex", standalone=True)
         source = tmp_path / f"s{i}.tex"
         source.write_text(tex, encoding="utf-8")

@@ -20,7 +20,7 @@ LONG = ["x^2 sin(x) cos(x) e^x ln(x) tan(x) sqrt(x+1) (x^3+1)^5",
 COMPACT = "e^(sin(x)) ln(cos(x)+2) atan(x^2)"
 WIDE_COMPACT = "ln(x^2+1)^3 e^(x^2 sin(x)) / (x^4+x^3+x^2+x+1)^2"   # a fraction wider than a line
 NARROW = 60
-SHORT = "sin(x + x^2 + x^3 + x^4)"    # quick to solve; unwrapped, its widest line has 291 columns
+SHORT = "sin(x + x^2 + x^3 + x^4)"    # quick to solve; unwrapped (graph style), its widest line has 291 columns
 
 
 # --- text: what unwrapping a wrapped text must give back ------------------------------------
@@ -69,7 +69,7 @@ def too_wide(text: str, columns: int) -> list[str]:
 def test_every_corpus_solution_wrapped_narrow_joins_back_to_the_unwrapped_one():
     problems = []
     for row in load_corpus():
-        for style in ("method", "compact"):
+        for style in ("graph", "compact"):
             solution = solved(row.input, row.wrt, style)
             wide = solution.render("text", width=100000)
             narrow = solution.render("text", width=NARROW)
@@ -79,7 +79,7 @@ def test_every_corpus_solution_wrapped_narrow_joins_back_to_the_unwrapped_one():
     assert not problems, "\n".join(problems[:20])
 
 
-@pytest.mark.parametrize("text, style", [(f, "method") for f in LONG] + [(COMPACT, "compact")])
+@pytest.mark.parametrize("text, style", [(f, "graph") for f in LONG] + [(COMPACT, "compact")])
 def test_long_solutions_fit_the_width_and_join_back(text, style):
     solution = solved(text, None, style)
     wide = solution.render("text", width=0)
@@ -135,7 +135,7 @@ def test_one_unbreakable_token_is_left_long_and_a_drawn_matrix_is_left_alone():
 # --- text: the width of the command line ------------------------------------------------------
 
 def widest(capsys, args) -> int:
-    assert run([*args, "--timeout", "120"]) == 0
+    assert run([*args, "--style", "graph", "--timeout", "120"]) == 0
     return max(display_width(line) for line in capsys.readouterr().out.split("\n"))
 
 
@@ -180,7 +180,7 @@ def overfull(log: str, tolerance: float = 1.0) -> list[str]:
     return wide + re.findall(r"Overfull \\vbox.*", log)
 
 
-@pytest.mark.parametrize("text, style", [(f, "method") for f in LONG]
+@pytest.mark.parametrize("text, style", [(f, "graph") for f in LONG]
                          + [(COMPACT, "compact"), (WIDE_COMPACT, "compact")])
 def test_a_long_worked_solution_compiles_with_nothing_off_the_page(tmp_path, text, style):
     pdflatex = pdflatex_path()

@@ -243,7 +243,7 @@ def cli_markdown(capsys, args: list[str]) -> str:
 def test_every_corpus_function_renders_in_markdown():
     readings = []
     for row in load_corpus():
-        for style in ("method", "compact"):
+        for style in ("graph", "compact"):
             label = f"{row.input} (d/d{row.wrt}, {style})"
             readings.append(read(label, solved(row.input, row.wrt, style).render("markdown")))
     problems = invalid_markdown(readings)
@@ -257,7 +257,7 @@ def test_every_kind_of_result_renders_in_markdown(capsys):
 
 
 def test_absolute_values_stay_inside_their_table_cell(capsys):
-    out = cli_markdown(capsys, ["ln|x|"])
+    out = cli_markdown(capsys, ["ln|x|", "--style", "graph"])
     rows = [line for line in out.splitlines() if line.startswith("| $")]
     assert rows and all(cells_in_row(row) == 2 for row in rows)
     assert r"\frac{du}{dx} = \frac{x}{\left\lvert x \right\rvert}" in out

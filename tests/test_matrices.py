@@ -577,7 +577,7 @@ def test_a_check_at_declared_sizes_says_so(capsys):
 
 @pytest.mark.parametrize("option", [
     ["--order", "2"], ["-n", "2"], ["--at", "x=1"], ["--gradient"], ["--jacobian"],
-    ["--hessian"], ["--style", "compact"], ["--style", "method"], ["--mode", "reverse"],
+    ["--hessian"], ["--style", "compact"], ["--style", "graph"], ["--mode", "reverse"],
     ["--where", "u=x"], ["--vars", "x"], ["--seed-input", "x"], ["--names", "letters"],
     ["--graph"], ["--plot"], ["--range", "0,1"], ["--plot-file", "p.png"],
 ])

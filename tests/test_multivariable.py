@@ -137,7 +137,7 @@ def test_value_at_a_point(capsys):
 
 
 def test_paths_are_listed_for_several_paths(capsys):
-    run(["sin(x + x^2)"])
+    run(["sin(x + x^2)", "--style", "graph"])
     out = capsys.readouterr().out
     assert "x reaches y along 2 paths: path 1: x → u₂ → y;  path 2: x → u₁ → u₂ → y" in out
 

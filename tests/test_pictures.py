@@ -30,7 +30,7 @@ GRAPHS = ["sin(x + x^2)", "sin(x + x^2) e^(x + x^2)", "(x^2 + 1)/(x^2 - 1)",
 
 
 def _solution(text):
-    return differentiate(text)
+    return differentiate(text, style="graph")   # the style that works the computation graph
 
 
 def plot_data(text, range=None):
@@ -105,7 +105,7 @@ def test_a_long_chain_is_drawn_downwards():
 
 
 def test_the_text_numbers_the_paths_as_the_picture_does(capsys):
-    assert run(["sin(x + x^2)"]) == 0
+    assert run(["sin(x + x^2)", "--style", "graph"]) == 0
     out = capsys.readouterr().out
     assert "path 1: x → u₂ → y;  path 2: x → u₁ → u₂ → y" in out
     latex = graph_figure(_solution("sin(x + x^2)"), "latex")
@@ -324,8 +324,8 @@ def test_a_png_plot_is_written(tmp_path, capsys):
     assert run(["x^2 e^(-x)", "--plot", "--plot-file", str(image)]) == 0
     out = capsys.readouterr().out
     assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert f"plot of f(x) = x² e^(-x) and f′(x) for x from -1 to 3: {image}" in out
-    assert "f′(x) = 0 at x = 0, x = 2" in out
+    assert f"plot of y(x) = x² e^(-x) and y′(x) for x from -1 to 3: {image}" in out
+    assert "y′(x) = 0 at x = 0, x = 2" in out
 
 
 def test_an_svg_plot_is_the_same_every_time(tmp_path):

@@ -153,7 +153,7 @@ worked_solution = own_errors(worked)
 
 
 @own_errors
-def check(expression, answer: str, wrt=None, *, order: int = 1, style: str = "method",
+def check(expression, answer: str, wrt=None, *, order: int = 1, style: str = "graph",
           diagnose: bool = True) -> AnswerCheck:
     """Whether ``answer`` is the derivative of ``expression`` (by ``wrt``, ``order`` times, or
     by each variable of a list in turn), and if not, where it differs and which mistake it is.

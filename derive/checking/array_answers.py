@@ -51,7 +51,7 @@ class ArrayAnswerCheck(Displayed):
 
 @own_errors
 def check_array(kind: str, expression, answer: str, variables=None, *,
-                style: str = "method") -> ArrayAnswerCheck:
+                style: str = "graph") -> ArrayAnswerCheck:
     """Judge ``answer`` as the ``kind`` ("gradient" or "jacobian") of ``expression`` by
     ``variables`` (default: the function's variables in alphabetical order)."""
     if kind not in KINDS:

@@ -83,7 +83,7 @@ def choices(expr_text, seed: int = 0, *, wrt=None, order: int = 1,
     """The right derivative of ``expr_text`` and ``wrong`` wrong ones from the mistake table,
     shuffled reproducibly by ``seed``.  Raises ``InputError`` when the mistakes give fewer
     different wrong answers than needed (``x`` has none: no rule there can go wrong)."""
-    solution = worked_solution(expr_text, wrt, order=order)
+    solution = worked_solution(expr_text, wrt, order=order, style="graph")
     if not isinstance(solution, Solution):
         raise InputError("a multiple-choice question takes one function, not a vector")
     if not solution.verified:

@@ -10,6 +10,7 @@ import click
 import derive.api as api
 from derive.cli.arguments import ExpressionCommand
 from derive.cli.output import too_slow, write_output
+from derive.core.engine import STYLES
 from derive.core.timing import time_limit
 from derive.errors import RenderError
 from derive.present.results import check_options, render
@@ -45,7 +46,8 @@ Examples:
 @click.option("--vars", "variables", metavar="X,Y,...",
               help="With --gradient or --jacobian: the variables, in order (default: "
               "alphabetical).")
-@click.option("--style", type=click.Choice(["method", "compact"]), default="method",
+@click.option("--style", type=click.Choice(list(STYLES)),
+              default="graph",
               show_default=True, help="The worked solution whose steps a diagnosis refers to.")
 @click.option("--solution/--no-solution", "show_solution", default=None,
               help="Show the worked solution after the verdict (default: when the answer is "

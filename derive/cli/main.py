@@ -18,8 +18,10 @@ from derive import __version__, api
 from derive.cli.arguments import ExpressionCommand
 from derive.errors import DeriveError, VerificationError
 from derive.cli.output import format_for, too_slow, write_output
+from derive.present import readback
 from derive.present.json_fields import failure_reason
 from derive.present.results import FORMATS as RESULT_FORMATS, check_options, render
+from derive.core.engine import STYLES
 from derive.core.timing import phase, time_limit
 from derive.present.linebreak import TEXT_WIDTH, text_width
 import derive.cli.check as check_command
@@ -114,9 +116,12 @@ def text_columns(to_terminal: bool) -> int:
 @click.option("--order", "-n", type=click.IntRange(1, 20), default=1, show_default=True,
               help="Order of the derivative.")
 @click.option("--at", "at", metavar="VAR=VALUE[,…]", help="Also evaluate the derivative at a point.")
-@click.option("--style", type=click.Choice(["method", "compact"]), default="method",
-              show_default=True, help="method: intermediate variables and the chain rule; "
-              "compact: the classical rule-by-rule solution.")
+@click.option("--style", type=click.Choice(list(STYLES)),
+              default="textbook", show_default=True,
+              help="textbook: as a calculus textbook works it (sum, product, quotient and chain "
+              "rules by name); graph: the computation graph, local derivatives and the "
+              "total-derivative rule over all paths (several variables and --where always use "
+              "it); compact: the classical rule-by-rule solution.")
 @click.option("--format", "fmt", type=click.Choice(SOLVE_FORMATS),
               help="Output format (default: from the -o suffix, else text; pdf: compiled with "
               "latexmk, needs -o; dot, svg: the computation graph alone, see --graph).")
@@ -177,7 +182,7 @@ def solve(expression, wrt, gradient, jacobian, hessian, variables, where, order,
     if mode != "symbolic" or seed_input or names:
         flags = (("--wrt", wrt), ("--gradient", gradient), ("--jacobian", jacobian),
                  ("--hessian", hessian), ("--where", where), ("--order", order != 1),
-                 ("--style", style != "method"), ("--standalone", standalone and fmt != "latex"))
+                 ("--style", style != "textbook"), ("--standalone", standalone and fmt != "latex"))
         _trace(expression, mode, at, seed_input, names, variables, fmt, standalone, templates,
                output, timeout, [flag for flag, given in flags if given])
         return
@@ -299,7 +304,8 @@ def _error(message: str, code: int, detail: str = "") -> int:
 def run(args=None) -> int:
     """Run the command line and return its exit code; no traceback reaches the user."""
     try:
-        code = main.main(args=args, prog_name="derive", standalone_mode=False)
+        with readback.checking(True):  # every formula printed is read back (exit 3 if false)
+            code = main.main(args=args, prog_name="derive", standalone_mode=False)
         return code if isinstance(code, int) else 0
     except click.exceptions.Exit as done:
         return done.exit_code

@@ -22,6 +22,7 @@ import sympy as sp
 from derive.functions import derivatives_as_subs
 from derive.core.graph import MAX_PATHS, OUTPUT_NAMES, Graph, arguments_of, decompose, paths
 from derive.core.local import Refused, derivative_step
+from derive.core.textbook import textbook_steps
 from derive.core.timing import phase
 from derive.core.simplify import simplification_steps
 from derive.core.sizes import simplify_affordable
@@ -31,11 +32,11 @@ from derive.core.steps import (EQUAL, TOTAL, Factor, Intermediate, Leibniz, Poin
                                Solution, Step)
 from derive.core.verify import check_answer, check_steps, real_everywhere, require_real_values
 
-STYLES = ("method", "compact")
+STYLES = ("textbook", "graph", "compact")
 
 
 @values_kept()  # the checks of one solution share their values at each point
-def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
+def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "graph",
           text: str = "", point: Optional[dict] = None,
           definitions: Sequence[tuple[sp.Symbol, sp.Expr]] = (),
           name: Optional[sp.Symbol] = None, partial: Optional[bool] = None,
@@ -57,15 +58,24 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "method",
         raise ValueError(f"unknown style {style!r}")
     sequence = tuple(wrt) if isinstance(wrt, (tuple, list)) else (wrt,) * order
     function = in_inputs(expression, definitions)
+    notes: list = []
     searched = real_everywhere(function)  # then only a failed check asks for the search
     if not searched:
         with phase("looking for points where the function is real"):
             require_real_values(function)
     partial = len(function.free_symbols) > 1 if partial is None else partial
+    if style == "textbook" and (partial or definitions or len(sequence) > 1):
+        # several variables, the user's own graph and higher orders (whose labels the
+        # textbook layout does not yet name order by order) keep the computation-graph method
+        style = "graph"
+        notes.append("graph-method")
+    elif style == "textbook" and name is None and "y" not in {
+            s.name for s in function.free_symbols} | {str(r) for r in reserved}:
+        name = sp.Symbol("y")   # a textbook writes y = f(x) and works dy/dx
     if name is None and definitions:  # the user's graph: the function is its output node
         name = user_graph(expression, definitions, sequence[0]).output.name
     name = name or function_name(function)
-    blocks, checks, notes = [], [], []
+    blocks, checks = [], []
     if not function.has(sequence[0]):
         notes.append("independent")
     intermediates: tuple[Intermediate, ...] = ()
@@ -154,9 +164,12 @@ def function_name(expression: sp.Expr) -> sp.Symbol:
 
 
 def names_in_order(steps):
-    for step in steps:
-        if step.rule == "intermediates":
-            yield from step.bindings
+    """The intermediate variables the steps name, in the order they are named: the graph
+    method's list, or (the textbook style) each composition's layers, outside in."""
+    for top in steps:
+        for step in top.walk():
+            if step.rule in ("intermediates", "chain") and step.bindings:
+                yield from step.bindings
 
 
 def conditions(steps, names) -> tuple[sp.Expr, ...]:
@@ -249,6 +262,11 @@ def _one_order(expression, wrt, style, graph=None, partial=False, name=None,
 
 
 def _work(expression, wrt, style, graph, partial, name, reserved):
+    if style == "textbook" and graph is None:
+        worked, names, found = textbook_steps(expression, wrt, name, reserved)
+        tail, result = simplification_steps(found)
+        return worked + _simplify_block(found, result, tail), names, result, None
+
     if style == "compact" and graph is None:
         worked = derivative_step(expression, wrt)
         tail, result = simplification_steps(worked.result)

@@ -113,7 +113,7 @@ def _entry_orders(kind, i, j, result, functions, variables, gradient):
 
 @values_kept()  # the checks of one solution share their values at each point
 def array_derivative(kind: str, functions: Sequence[sp.Expr], variables: Sequence[sp.Symbol], *,
-                     text: str = "", definitions=(), point=None, style: str = "method",
+                     text: str = "", definitions=(), point=None, style: str = "graph",
                      names: Optional[Sequence[sp.Symbol]] = None,
                      reserved: frozenset = frozenset()) -> ArraySolution:
     """The worked gradient, Jacobian, Hessian, or derivative of a vector of functions.

@@ -32,7 +32,7 @@ from typing import Optional
 import jinja2
 import sympy as sp
 
-from derive.present import notation
+from derive.present import notation, readback
 from derive.cache import cache_dir
 from derive.errors import RenderError
 from derive.present.json_fields import common_fields, expression_json, sympy_text
@@ -60,7 +60,12 @@ def environment(fmt: str, user_dir: Optional[str] = None) -> jinja2.Environment:
     loaders = [jinja2.FileSystemLoader(user_dir)] if user_dir else []
     loaders.append(jinja2.FileSystemLoader(str(templates_root())))
     folder = cache_dir()
-    compiled = jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
+    # one cache per delimiter family: Jinja keys compiled templates by name and source, so a
+    # template shared by the formats (rules/*.j2) compiled with LaTeX's delimiters would be
+    # served to the text environment, its {% %} tags then printed as they stand
+    family = "latex" if fmt == "latex" else "jinja"
+    compiled = (jinja2.FileSystemBytecodeCache(str(folder), f"__jinja2_{family}_%s.cache")
+                if folder else None)
     options = dict(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
                    bytecode_cache=compiled,
                    keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True,
@@ -95,9 +100,131 @@ def environment(fmt: str, user_dir: Optional[str] = None) -> jinja2.Environment:
         negative=lambda e: isinstance(e, sp.Expr) and e.could_extract_minus_sign(),
         neg=lambda e: -e,
     )
+    _read_back_filters(env, math)
+    _factor_filters(env, math)
     env.globals.update(fmt=fmt, is_step=lambda s: isinstance(s, Step))
     env.filters["zip"] = lambda a, b: list(zip(a, b))
     return env
+
+
+def _read_back_filters(env: jinja2.Environment, math: str) -> None:
+    """What is shown is what was checked: the filters that print mathematics (``m``, ``mu``,
+    ``d``, ``matrix``) read back what they print with derive's own parser and raise
+    ``VerificationError`` when it is not the expression given (``present.readback``)."""
+    m, mu, d, matrix = (env.filters[name] for name in ("m", "mu", "d", "matrix"))
+
+    def symbol_of(s):
+        return s.leibniz if isinstance(s, Step) else s
+
+    def d_checked(s, order=1):
+        printed, symbol = d(s, order), symbol_of(s)
+        return readback.read_back_leibniz(printed, symbol.of, symbol.wrt, symbol.partial,
+                                          order, math)
+
+    env.filters.update(
+        m=lambda e: readback.read_back(m(e), e, math),
+        mu=lambda e: readback.read_back(mu(e), e, math),
+        d=d_checked,
+        matrix=lambda a: readback.read_back_matrix(matrix(a), a, math, m),
+    )
+
+
+
+def _factor_filters(env: jinja2.Environment, math: str) -> None:
+    """Filters that write a factor of a product as it is shown, one factor at a time, so that
+    each factor printed is the value of the derivative it stands for (printed through ``m``,
+    and so read back):
+
+    ``coefficient(partial, first, alone)``  ∂f/∂o before ``· d/dx[o]`` in a rule applied once:
+        ``(joint, value, text)``: the joint `` + `` or `` - `` before it (none when ``first``),
+        the coefficient with the sign folded into the joint, and its text, in parentheses when
+        it is a sum followed by ``·`` (``(x³ − 2x) · d/dx[x² + 1]``); ``alone``: no ``·``
+        follows (the operand is the variable itself)
+    ``chain_values(terms)``  the values of the factors of a sum of products of derivatives
+        (a chain or total-derivative step), factor by factor: ``(−1/w²)·1·eᵘ·(−1)``,
+        ``1·(−2u₁ sin(x)) + (−1)·2u₃ cos(x)``
+    ``vector_name(names)``  the name of a vector function from its components' names:
+        f for f₁ … fₘ
+    """
+    def paren(text: str) -> str:
+        return "(%s)" % text if math == "text" else r"\left(%s\right)" % text
+
+    def coefficient(partial, first=True, alone=False):
+        m = env.filters["m"]
+        value, joint = partial, ("" if first else " + ")
+        text = m(value)
+        if not first and not _is_sum(value):
+            negated, inside = _negated(partial)
+            folded = m(negated)
+            if text.startswith("-") or (inside and not folded.startswith("-")):
+                value, joint, text = negated, " - ", folded
+        if _is_sum(value) and not alone:
+            text = paren(text)
+        return joint, value, text
+
+    def shown(value, first: bool, alone: bool) -> str:
+        text = env.filters["m"](value)
+        if (_is_sum(value) or (not first and text.startswith("-"))
+                or (not alone and math == "text" and _top_level_slash(text))):
+            return paren(text)
+        return text
+
+    def chain_values(terms) -> str:
+        """Each term the product of its factors; a term of one factor (∂y/∂x) is added or,
+        when negative, subtracted; a negative factor in a longer product is in brackets."""
+        dot = "·" if math == "text" else r" \cdot "
+        out = ""
+        for i, term in enumerate(terms):
+            if len(term) == 1 and i > 0:
+                joint, _, text = coefficient(term[0].value, False, True)
+                out += joint + text
+                continue
+            out += (" + " if i else "") + dot.join(
+                shown(f.value, i == 0 and j == 0, len(term) == 1) for j, f in enumerate(term))
+        return out
+
+    def reads_as(shown_text: str, other: str) -> bool:
+        """Whether a product shown factor by factor reads as ``other`` once its dots are
+        dropped (5·cos(x) and 5 cos(x)): the line then needs only one of them."""
+        dot = "·" if math == "text" else r" \cdot "
+        return other in (shown_text, shown_text.replace(dot, ""), shown_text.replace(dot, " "))
+
+    env.filters.update(coefficient=coefficient, chain_values=chain_values,
+                       vector_name=_vector_name, reads_as=reads_as)
+
+
+def _is_sum(e) -> bool:
+    return isinstance(e, sp.Expr) and e.is_Add
+
+
+def _negated(e) -> tuple:
+    """−e without a double sign, and whether the sign was taken from a sum inside a product:
+    −((−x² − 1)/(x − 1)²) is (x² + 1)/(x − 1)²."""
+    if isinstance(e, sp.Mul):
+        for i, f in enumerate(e.args):
+            if f.is_Add and f.could_extract_minus_sign():
+                return sp.Mul(*(e.args[:i] + (-f,) + e.args[i + 1:])), True
+    return -e, False
+
+
+def _top_level_slash(text: str) -> bool:
+    """Whether a printed formula has a ``/`` outside brackets (a fraction written inline)."""
+    depth = 0
+    for c in text:
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == "/" and depth == 0:
+            return True
+    return False
+
+
+def _vector_name(names) -> sp.Symbol:
+    """f for the components f₁ … fₘ (named ``f_1`` …): the name without its index."""
+    first = str(names[0])
+    base, _, index = first.rpartition("_")
+    return sp.Symbol(base if base and index.isdigit() else first)
 
 
 def _leibniz(s, math, order=1):

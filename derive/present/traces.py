@@ -11,6 +11,7 @@ import sympy as sp
 
 from derive.ad.traces import Trace
 from derive.core.numeric import real_float
+from derive.present import readback
 from derive.present.json_fields import common_fields
 from derive.present.notation import to_latex, to_text
 from derive.present.render import render_document
@@ -21,9 +22,12 @@ from derive.present.words import checked_word, shortened
 
 def document(result: Trace, fmt: str, *, standalone: bool = False,
              templates: Optional[str] = None, width: Optional[int] = None) -> str:
-    """The trace in text, markdown or latex (``standalone``: a whole LaTeX document)."""
-    return render_document("trace.j2", fmt, standalone, templates, line_width=width,
-                           trace=result, width=text_width)
+    """The trace in text, markdown or latex (``standalone``: a whole LaTeX document).  Its
+    names (v₋₁, the tangents v̇ and adjoints v̄) are not expressions the parser reads, and its
+    lines are verified by the trace's own checks: it is laid out without the read-back."""
+    with readback.checking(False):
+        return render_document("trace.j2", fmt, standalone, templates, line_width=width,
+                               trace=result, width=text_width)
 
 
 def json_data(result: Trace, templates: Optional[str] = None) -> dict:

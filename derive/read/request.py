@@ -35,7 +35,7 @@ class Request:
 
 
 def read_request(expression: Text, wrt: Variables = None, *, order: int = 1,
-                 style: str = "method", at: Point = None, where: Definitions = None) -> Request:
+                 style: str = "textbook", at: Point = None, where: Definitions = None) -> Request:
     """The derivative of one function asked for: the function, the variables (given, or its
     only one), the order, the style, the point and the user's definitions, each checked."""
     check_style(style)

@@ -22,7 +22,7 @@ from derive.read.request import (Definitions, Point, Text, Variables, check_styl
                                  read_vector)
 
 
-def worked(expression: Text, wrt: Variables = None, *, order: int = 1, style: str = "method",
+def worked(expression: Text, wrt: Variables = None, *, order: int = 1, style: str = "textbook",
            at: Point = None, where: Definitions = None,
            picture: bool = False) -> Union[Solution, ArraySolution]:
     """The worked, checked derivative of ``expression`` (``derive.api.differentiate`` says
@@ -47,7 +47,7 @@ def worked(expression: Text, wrt: Variables = None, *, order: int = 1, style: st
 
 def worked_array(kind: str, expression: Text, variables: Variables = None, *,
                  at: Point = None, where: Definitions = None,
-                 style: str = "method") -> ArraySolution:
+                 style: str = "graph") -> ArraySolution:
     """The ``kind`` ("gradient", "jacobian" or "hessian") of ``expression`` by ``variables``
     (default: the function's variables in alphabetical order), worked entry by entry."""
     check_style(style)

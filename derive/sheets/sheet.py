@@ -329,7 +329,8 @@ def _work(template: Template, filled: Filled):
         return worked_array(template.kind, filled.expression,
                             ",".join(filled.variables) or None, at=filled.at, where=where)
     wrt = list(filled.wrt) if len(filled.wrt) > 1 else (filled.wrt[0] if filled.wrt else None)
-    return worked(filled.expression, wrt, order=filled.order, at=filled.at, where=where)
+    return worked(filled.expression, wrt, order=filled.order, at=filled.at, where=where,
+                  style="graph")
 
 
 def _shown(values) -> str:

@@ -1,0 +1,230 @@
+"""The textbook style: the derivative worked as a calculus textbook works it.
+
+* the sum and constant-multiple rules term by term, with no intermediate for a term;
+* the product and quotient rules named, with f, g, f′ and g′ written out (``parts``);
+* an intermediate variable only for a composition, one per layer, each naming the whole inner
+  function: tan(6x³ + 8) is u = 6x³ + 8, y = tan u, and dy/dx = dy/du · du/dx;
+* logarithmic differentiation for f(x)^g(x) (the rule table's general-power rule);
+* a rewrite that shortens the work said first (x·x² = x³).
+
+Every step is a ``Step`` with a claim the checker verifies: each derivative (DERIVATIVE), each
+chain of a composition (TOTAL, through the intermediates' definitions in x), each
+substitution and rewriting (EQUAL).  The names of the intermediates, written in x, are
+returned for the checker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional
+
+import sympy as sp
+
+from derive.core.local import Refused, derivative_step, times as _times
+from derive.core.rules import FALLBACK, find_rule
+from derive.core.steps import (DERIVATIVE, EQUAL, TOTAL, Factor, Intermediate, Leibniz,
+                               Step)
+
+# letters for intermediates, in the order they are given out; then u₁, u₂, …
+LETTERS = ("u", "v", "w", "p", "q", "r", "s", "t")
+# the labels of the two factors of a product or quotient (f, g; F, G when f or g is taken)
+FACTOR_LABELS = (("f", "g"), ("F", "G"), ("p", "q"))
+
+
+class Planner:
+    """Works one expression in one variable; hands out names that clash with nothing."""
+
+    def __init__(self, wrt: sp.Symbol, taken: set[str]):
+        self.wrt = wrt
+        self.taken = set(taken)
+        self.names: dict[sp.Symbol, sp.Expr] = {}
+        self._subscript = 0
+        self.labels = next((pair for pair in FACTOR_LABELS
+                            if not ({*pair} & self.taken)), FACTOR_LABELS[-1])
+        self.taken |= set(self.labels)
+
+    # --- names ----------------------------------------------------------------------------
+
+    def fresh(self) -> sp.Symbol:
+        for letter in LETTERS:
+            if letter not in self.taken:
+                self.taken.add(letter)
+                return sp.Symbol(letter, real=True)
+        while True:
+            self._subscript += 1
+            name = f"u_{self._subscript}"
+            if name not in self.taken:
+                self.taken.add(name)
+                return sp.Symbol(name, real=True)
+
+    # --- what the rules see ---------------------------------------------------------------
+
+    def depends(self, e) -> bool:
+        return e.has(self.wrt)
+
+    def composition(self, e) -> Optional[sp.Expr]:
+        """The inner function of a composition F(g(x)) (g not x itself), else None."""
+        if not self.depends(e) or e == self.wrt or isinstance(e, (sp.Add, sp.Mul)):
+            return None
+        rule = find_rule(e, self.depends)
+        if rule is FALLBACK or not rule.chain:
+            return None
+        try:
+            operands = tuple(rule.operands(e))
+        except (TypeError, ValueError):
+            return None
+        dependent = [o for o in operands if self.depends(o)]
+        if len(dependent) != 1 or dependent[0] == self.wrt:
+            return None
+        if isinstance(e, sp.Subs) or any(isinstance(o, (sp.Subs, sp.Derivative))
+                                         for o in operands):
+            return None
+        return dependent[0]
+
+    # --- the work -------------------------------------------------------------------------
+
+    def work(self, e: sp.Expr, of: Optional[sp.Symbol] = None) -> Step:
+        """d e/dx as a textbook works it; ``of`` labels the quantity (y, f, g, u) if named."""
+        x = self.wrt
+        if e == x:
+            return Step("variable", e, sp.Integer(1), x, of=of, claim=DERIVATIVE)
+        if not self.depends(e):
+            return Step("constant", e, sp.Integer(0), x, of=of, claim=DERIVATIVE)
+        if isinstance(e, sp.Add):
+            return self._sum(e, of)
+        if isinstance(e, sp.Mul):
+            constant, rest = e.as_independent(x, as_Add=False)
+            if constant != 1:
+                return self._constant_multiple(e, constant, rest, of)
+            rule = find_rule(e, self.depends)
+            if rule.id == "quotient":
+                return self._two_factors(e, "quotient", *rule.operands(e), of=of)
+            factors = [a for a in e.args]
+            if len(factors) >= 2:
+                return self._two_factors(e, "product", factors[0],
+                                         sp.Mul(*factors[1:]), of=of)
+        inner = self.composition(e)
+        if inner is not None:
+            return self._chain(e, inner, of)
+        step = derivative_step(e, x)
+        if step.rule == "general-power":   # logarithmic differentiation, parts worked here
+            return replace(step, of=of, substeps=tuple(
+                self.work(operand) for operand, _, _ in step.parts if operand != x))
+        if step.substeps and step.rule not in ("power", "exp", "exponential"):
+            return replace(step, of=of)   # abstract functions and the like: rule by rule
+        return replace(step, of=of)
+
+    def _sum(self, e, of):
+        terms = tuple(self.work(t) for t in e.args)
+        expanded = sp.Add(*(s.result for s in terms), evaluate=False)
+        return Step("sum", e, sp.Add(*(s.result for s in terms)), self.wrt, of=of,
+                    expanded=expanded, substeps=terms, claim=DERIVATIVE)
+
+    def _constant_multiple(self, e, constant, rest, of):
+        inner = self.work(rest)
+        expanded = _times(constant, inner.result)
+        return Step("constant-multiple", e, constant * inner.result, self.wrt, of=of,
+                    parts=((rest, constant, inner.result),), expanded=expanded,
+                    substeps=(inner,), claim=DERIVATIVE)
+
+    def _two_factors(self, e, rule, f, g, of):
+        """The product rule (fg)′ = f′g + fg′ or the quotient rule (f/g)′ = (f′g − fg′)/g²."""
+        df, dg = (self.work(part, of=sp.Symbol(label))
+                  for part, label in zip((f, g), self.labels))
+        a, b = df.result, dg.result
+        if rule == "product":
+            expanded = sp.Add(_times(a, g), _times(f, b), evaluate=False)
+            result = a * g + f * b
+        else:
+            numerator = sp.Add(_times(a, g), sp.Mul(-1, _times(f, b), evaluate=False),
+                               evaluate=False)
+            expanded = sp.Mul(numerator, sp.Pow(sp.Pow(g, 2, evaluate=False), -1,
+                                                evaluate=False), evaluate=False)
+            result = (a * g - f * b) / g**2
+        return Step(rule, e, result, self.wrt, of=of, expanded=expanded,
+                    parts=((f, g, a), (g, f, b)), substeps=(df, dg), claim=DERIVATIVE)
+
+    def _chain(self, e, inner, of):
+        """y = F(g(x)): one intermediate per layer of composition, each naming the whole
+        inner function, innermost first; dy/dx the product of the layers' derivatives."""
+        layers = [e]
+        while True:
+            deeper = self.composition(inner)
+            layers.append(inner)
+            if deeper is None:
+                break
+            inner = deeper
+        # layers: e, its inner, …, the innermost (not a composition); name them inside out
+        innermost = layers[-1]
+        names = [self.fresh() for _ in layers[1:]]      # names[0] the innermost
+        output = of if of is not None else self.fresh()
+        nodes, previous = [], None
+        for k in range(len(layers) - 1, -1, -1):          # innermost first
+            layer = layers[k]
+            name = output if k == 0 else names[len(layers) - 1 - k]
+            definition = layer if previous is None else _with_inner(layer, layers[k + 1],
+                                                                    previous)
+            nodes.append(Intermediate(name, definition, layer,
+                                      (previous,) if previous is not None else (self.wrt,)))
+            previous = name
+        for node in nodes[:-1]:
+            self.names[node.name] = node.expanded
+        try:
+            local = tuple(replace(derivative_step(node.definition, node.arguments[0]),
+                                  of=node.name, claim=DERIVATIVE)
+                          for node in reversed(nodes[1:]))
+        except Refused as refused:  # say it in the user's terms, not the intermediates'
+            raise refused.in_inputs({n.name: n.expanded for n in nodes[:-1]}) from None
+        below = self.work(innermost, of=nodes[0].name)
+        factors = tuple(Factor(Leibniz(s.of, s.wrt), s.result) for s in local) + (
+            Factor(Leibniz(nodes[0].name, self.wrt), below.result),)
+        product = sp.Mul(*(f.value for f in factors), evaluate=False)
+        names_in_x = {node.name: node.expanded for node in nodes[:-1]}
+        with sp.evaluate(False):
+            substituted = product.xreplace(names_in_x)
+        result = sp.Mul(*(f.value for f in factors)).xreplace(names_in_x)
+        back = Step("substitute", product, substituted, self.wrt, claim=EQUAL)
+        return Step("chain", e, result, self.wrt, of=output, bindings=tuple(nodes),
+                    terms=(factors,), expanded=product, inner=innermost,
+                    substeps=local + (below, back), claim=TOTAL)
+
+
+def _with_inner(layer, inner, name):
+    """``layer`` with its dependent operand ``inner`` written as ``name`` (nothing else in it
+    changes: u² stays a power, e^u an exponential)."""
+    return layer.xreplace({inner: name})
+
+
+
+def rewrite(e: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
+    """The expression with the rewritings that shorten the work: a product of powers of x
+    written as one power (x·x² = x³), in every term of a sum."""
+    if isinstance(e, sp.Add):
+        return sp.Add(*(rewrite(t, wrt) for t in e.args), evaluate=False)
+    if isinstance(e, sp.Mul):
+        constant, rest = e.as_independent(wrt, as_Add=False)
+        factors = sp.Mul.make_args(rest)
+        powers = [f for f in factors if f == wrt or (isinstance(f, sp.Pow) and f.base == wrt
+                                                     and not f.exp.has(wrt))]
+        if len(factors) >= 2 and len(powers) == len(factors):
+            exponent = sum((f.exp if isinstance(f, sp.Pow) else sp.Integer(1)
+                            for f in powers), sp.Integer(0))
+            power = wrt ** exponent
+            return power if constant == 1 else sp.Mul(constant, power, evaluate=False)
+    return e
+
+
+def textbook_steps(expression: sp.Expr, wrt: sp.Symbol, name: sp.Symbol,
+                   reserved=frozenset()) -> tuple[tuple[Step, ...], dict, sp.Expr]:
+    """The steps of one differentiation in the textbook style (before simplification), the
+    intermediates' definitions in x, and the derivative found."""
+    taken = {s.name for s in expression.free_symbols} | {str(n) for n in reserved} | {
+        str(name)}
+    planner = Planner(wrt, taken)
+    steps = []
+    shorter = rewrite(expression, wrt)
+    if shorter != expression or sp.srepr(shorter) != sp.srepr(expression):
+        steps.append(Step("rewrite", expression, shorter, wrt, claim=EQUAL))
+    worked = planner.work(shorter, of=name)
+    steps.append(worked)
+    return tuple(steps), planner.names, worked.result

@@ -1,0 +1,108 @@
+"""The textbook style: the derivative worked as a calculus textbook works it (issue 16)."""
+
+import json
+
+import pytest
+
+from derive import differentiate
+from derive.present.render import to_json
+from conftest import assert_compiles
+
+
+def text(expression, **options):
+    return differentiate(expression, style="textbook", **options).render("text")
+
+
+def test_sum_term_by_term_without_intermediates():
+    out = text("x^3 + 2x^2 - 5x + 1")
+    assert "dy/dx = d/dx[x³] + d/dx[2x²] - d/dx[5x] + d/dx[1]    (sum rule)" in out
+    assert "= 3x² + 4x - 5 + 0 = 3x² + 4x - 5" in out
+    assert "composition" not in out and "u =" not in out
+
+
+# each example of the issue: fragments of the text a teacher writes, by hand
+EXAMPLES = {
+    "tan(6x^3+8)": ["let u = 6x³ + 8,  so y = tan(u)    (chain rule)", "dy/du = sec²(u)",
+                    "dy/dx = dy/du · du/dx = sec²(u)·18x²", "so dy/dx = 18x² sec²(6x³ + 8)"],
+    "ln(x^2+1)": ["let u = x² + 1,  so y = ln(u)", "dy/du = 1/u"],
+    "x^2 sin(x)": ["the product rule, (fg)′ = f′g + fg′", "f = x²,  g = sin(x)",
+                   "f′ = 2x", "g′ = cos(x)"],
+    "(x^2+1)/(x-1)": ["the quotient rule, (f/g)′ = (f′g - fg′)/g²", "f = x² + 1,  g = x - 1"],
+    "e^(2x) sin(3x)": ["the product rule", "let u = 2x,  so f = eᵘ",
+                       "let v = 3x,  so g = sin(v)"],
+    "ln(sin(x^3)^2)": ["let u = x³,  v = sin(u),  w = v²,  so y = ln(w)",
+                       "dy/dx = dy/dw · dw/dv · dv/du · du/dx", "so dy/dx = 6x² cot(x³)"],
+    "sin(x + x^2)": ["let u = x + x²,  so y = sin(u)"],
+}
+ONE_LAYER = {"tan(6x^3+8)", "ln(x^2+1)", "sin(x + x^2)"}
+
+
+@pytest.mark.parametrize("expression", EXAMPLES)
+def test_the_issue_examples_read_as_a_textbook_works_them(expression):
+    out = text(expression)
+    missing = [fragment for fragment in EXAMPLES[expression] if fragment not in out]
+    assert not missing, out
+    if expression in ONE_LAYER:   # one intermediate: the whole inner function
+        assert "v =" not in out
+
+
+def test_ln_of_a_sum_ends_as_one_fraction():
+    solution = differentiate("ln(x^2+1)", style="textbook")
+    assert str(solution.result) == "2*x/(x**2 + 1)"
+
+
+def test_logarithmic_differentiation():
+    out = text("x^x")
+    assert "logarithmic differentiation" in out
+    assert "ln y = x · ln(x)" in out
+
+
+def test_a_shortening_rewrite_is_said_first():
+    out = text("x*x^2")
+    assert "First rewrite: x·x² = x³" in out
+    assert "so dy/dx = 3x²" in out
+
+
+@pytest.mark.parametrize("expression", [
+    "tan(6x^3+8)", "ln(x^2+1)", "x^3 + 2x^2 - 5x + 1", "x^2 sin(x)", "(x^2+1)/(x-1)",
+    "e^(2x) sin(3x)", "ln(sin(x^3)^2)", "sin(x + x^2)", "x^x", "x*x^2", "3 cos(x^2) - 1/x",
+    "sqrt(1 - x^2)", "x^2 e^x / (x+1)", "|x^2 - 1|", "f(x^2)", "(x+1)^3 (x+2)"])
+def test_every_step_is_checked(expression):
+    solution = differentiate(expression, style="textbook")
+    assert solution.style == "textbook"
+    assert solution.verified
+    kinds = {c.claim for c in solution.checks}
+    assert "derivative" in kinds
+    for fmt in ("text", "markdown", "latex"):
+        assert "NOT VERIFIED" not in solution.render(fmt)
+
+
+def test_json_describes_the_steps():
+    data = to_json(differentiate("tan(6x^3+8)", style="textbook"))
+    json.dumps(data)
+    assert data["style"] == "textbook"
+    chain = data["steps"][0]
+    assert chain["rule"] == "chain"
+    assert [b["name"] for b in chain["intermediates"]] == ["u", "y"]
+    assert {s["rule"] for s in chain["substeps"]} >= {"tan", "sum", "substitute"}
+
+
+def test_higher_order():
+    solution = differentiate("x^3 sin(x)", style="textbook", order=2)
+    assert solution.verified
+    assert "Derivative 2 of 2" in solution.render("text")
+
+
+def test_several_variables_and_graphs_keep_the_graph_method():
+    several = differentiate("x^2 y^3", "x", style="textbook")
+    assert several.style == "graph" and "graph-method" in several.notes
+    assert several.verified
+    graph = differentiate("sin(u)", "x", where=["u=x^2"], style="textbook")
+    assert graph.style == "graph" and graph.verified
+
+
+def test_latex_compiles(tmp_path):
+    for i, expression in enumerate(["e^(2x) sin(3x)", "(x^2+1)/(x-1)", "ln(sin(x^3)^2)",
+                                    "x^3 + 2x^2 - 5x + 1", "x^x", "x*x^2"]):
+        tex = differentiate(expression, style="textbook").render("latex", standalone=True)
+        assert_compiles(tex, tmp_path, f"t{i}", expression)
