@@ -1,4 +1,4 @@
-"""Displayed lines that must be true as printed (issue 16, points 1c and 4): brackets kept
+"""Displayed lines that must be true as printed: brackets kept
 around a factor that is a sum, signs folded into the operator, each order of a higher
 derivative labelled with its own derivative, the derivative asked for restated at the end,
 each factor of a chain-rule line the value of the derivative it stands under, the right rule

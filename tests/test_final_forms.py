@@ -1,4 +1,4 @@
-"""Final forms as a textbook prints them (issue 16, point 2).
+"""Final forms as a textbook prints them.
 
 Each expected form is written by hand from the mathematics; the test checks the final form
 derive chooses has that structure (not merely that it is equal, which the checker ensures)."""

@@ -763,7 +763,7 @@ def test_a_prime_at_an_expression_is_the_derivative_there():
 
 
 # ------------------------------------------------------------------------------------------
-# derive's own output (issue 16: every displayed formula is read back)
+# derive's own output (every displayed formula is read back)
 # ------------------------------------------------------------------------------------------
 u1, x12, xi_ = sym("u_1"), sym("x_12"), sym("x_i")
 

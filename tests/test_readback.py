@@ -1,4 +1,4 @@
-"""What is shown is what was checked (issue 16, point 3): every formula a solution displays
+"""What is shown is what was checked: every formula a solution displays
 is read back with derive's own parser and must be the expression that was checked.
 
 Expected expressions are written here from the mathematics, never copied from derive.
@@ -42,7 +42,7 @@ def test_every_displayed_formula_of_the_corpus_reads_back(style, fmt):
 
 
 @pytest.mark.parametrize("expression, wrt, order", [
-    ("sin(x)", "x", 2),             # the issue: its second derivative was labelled df/dx
+    ("sin(x)", "x", 2),             # its second derivative was once labelled df/dx
     ("x^2 y^3", ["x", "y", "y"], 1),
     ("e^(x y)", ["y", "x"], 1),
 ])
@@ -74,7 +74,7 @@ def test_the_product_rule_with_its_brackets_reads_back():
 
 
 def test_the_product_rule_without_its_brackets_is_caught():
-    """The line the issue quotes: x³ − 2x·(2x) + x² + 1·(3x² − 2) is not the product rule."""
+    """A line once printed: x³ − 2x·(2x) + x² + 1·(3x² − 2) is not the product rule."""
     with pytest.raises(VerificationError, match="x³ - 2x · d/dx"):
         read_back("x³ - 2x · d/dx[x² + 1] + x² + 1 · d/dx[x³ - 2x]", product_rule_line(),
                   "text")

@@ -1,4 +1,4 @@
-"""The textbook style: the derivative worked as a calculus textbook works it (issue 16)."""
+"""The textbook style: the derivative worked as a calculus textbook works it."""
 
 import json
 
@@ -20,7 +20,7 @@ def test_sum_term_by_term_without_intermediates():
     assert "composition" not in out and "u =" not in out
 
 
-# each example of the issue: fragments of the text a teacher writes, by hand
+# worked examples: fragments of the text a teacher writes, by hand
 EXAMPLES = {
     "tan(6x^3+8)": ["let u = 6x³ + 8,  so y = tan(u)    (chain rule)", "dy/du = sec²(u)",
                     "dy/dx = dy/du · du/dx = sec²(u)·18x²", "so dy/dx = 18x² sec²(6x³ + 8)"],
@@ -38,7 +38,7 @@ ONE_LAYER = {"tan(6x^3+8)", "ln(x^2+1)", "sin(x + x^2)"}
 
 
 @pytest.mark.parametrize("expression", EXAMPLES)
-def test_the_issue_examples_read_as_a_textbook_works_them(expression):
+def test_examples_read_as_a_textbook_works_them(expression):
     out = text(expression)
     missing = [fragment for fragment in EXAMPLES[expression] if fragment not in out]
     assert not missing, out
