@@ -106,3 +106,11 @@ def test_latex_compiles(tmp_path):
                                     "x^3 + 2x^2 - 5x + 1", "x^x", "x*x^2"]):
         tex = differentiate(expression, style="textbook").render("latex", standalone=True)
         assert_compiles(tex, tmp_path, f"t{i}", expression)
+
+def test_a_function_larger_than_an_exercise_is_worked_as_a_graph():
+    """The nested layout prints each inner derivative again at every level: beyond an
+    exercise's size the computation-graph method keeps the work linear."""
+    small = differentiate("(x + 1)(x + 2)(x + 3)", style="textbook")
+    assert small.style == "textbook"
+    large = differentiate("*".join(f"(x + {i})" for i in range(1, 25)), style="textbook")
+    assert large.style == "graph" and "graph-method" in large.notes and large.verified

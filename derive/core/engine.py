@@ -25,7 +25,7 @@ from derive.core.local import Refused, derivative_step
 from derive.core.textbook import textbook_steps
 from derive.core.timing import phase
 from derive.core.simplify import simplification_steps
-from derive.core.sizes import simplify_affordable
+from derive.core.sizes import simplify_affordable, within_nodes
 from derive.core.numeric import is_real_number, require_in_range, value_at, values_kept
 from derive.errors import VerificationError
 from derive.core.steps import (EQUAL, TOTAL, Factor, Intermediate, Leibniz, PointValue,
@@ -33,6 +33,8 @@ from derive.core.steps import (EQUAL, TOTAL, Factor, Intermediate, Leibniz, Poin
 from derive.core.verify import check_answer, check_steps, real_everywhere, require_real_values
 
 STYLES = ("textbook", "graph", "compact")
+TEXTBOOK_NODES = 60   # the textbook style for functions of at most this many tree nodes (an
+                      # exercise has some 5 to 25; beyond, the graph method)
 
 
 @values_kept()  # the checks of one solution share their values at each point
@@ -64,9 +66,12 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "graph",
         with phase("looking for points where the function is real"):
             require_real_values(function)
     partial = len(function.free_symbols) > 1 if partial is None else partial
-    if style == "textbook" and (partial or definitions or len(sequence) > 1):
+    if style == "textbook" and (partial or definitions or len(sequence) > 1
+                                or not within_nodes(function, TEXTBOOK_NODES)):
         # several variables, the user's own graph and higher orders (whose labels the
-        # textbook layout does not yet name order by order) keep the computation-graph method
+        # textbook layout does not yet name order by order) keep the computation-graph
+        # method; so does a function larger than any exercise, whose nested rule-by-rule
+        # layout would print each inner derivative again at every level
         style = "graph"
         notes.append("graph-method")
     elif style == "textbook" and name is None and "y" not in {
