@@ -110,9 +110,7 @@ class Planner:
         if step.rule == "general-power":   # logarithmic differentiation, parts worked here
             return replace(step, of=of, substeps=tuple(
                 self.work(operand) for operand, _, _ in step.parts if operand != x))
-        if step.substeps and step.rule not in ("power", "exp", "exponential"):
-            return replace(step, of=of)   # abstract functions and the like: rule by rule
-        return replace(step, of=of)
+        return replace(step, of=of)   # one rule, or (abstract functions) rule by rule
 
     def _sum(self, e, of):
         terms = tuple(self.work(t) for t in e.args)
@@ -223,7 +221,7 @@ def textbook_steps(expression: sp.Expr, wrt: sp.Symbol, name: sp.Symbol,
     planner = Planner(wrt, taken)
     steps = []
     shorter = rewrite(expression, wrt)
-    if shorter != expression or sp.srepr(shorter) != sp.srepr(expression):
+    if sp.srepr(shorter) != sp.srepr(expression):  # a sum is rebuilt even when unchanged
         steps.append(Step("rewrite", expression, shorter, wrt, claim=EQUAL))
     worked = planner.work(shorter, of=name)
     steps.append(worked)
