@@ -115,3 +115,41 @@ def test_form_is_deterministic_on_repeat():
 def test_no_step_that_changes_nothing_visible():
     steps, result = simplification_steps(3*x**2 - 4*x + 7)
     assert steps == () and result == 3*x**2 - 4*x + 7
+
+
+def _final_line(text, fmt="text"):
+    from derive.present.results import render
+    lines = [line for line in render(differentiate(text, "x"), fmt).splitlines()
+             if "so " in line and "=" in line]
+    return lines[-1]
+
+
+def test_numbers_typed_as_decimals_stay_decimals():
+    # 0.0001x³ − 0.02x² + 3x + 300: 0.0003x² − 0.04x + 3, as a book prints it, not
+    # (3x² − 400x + 30000)/10000
+    line = _final_line("0.0001x^3 - 0.02x^2 + 3x + 300")
+    assert line.endswith("= 0.0003x² - 0.04x + 3")
+    assert _final_line("x^1.5").endswith("= 1.5√x")
+    assert _final_line("x^1.5", "latex").endswith(r"= 1.5 \sqrt{x}$")
+
+
+def test_decimals_are_exact_in_the_solution():
+    # the answer is exact: 0.0003 is 3/10000 (the JSON writes the decimal, SymPy reads it)
+    solution = differentiate("0.0001x^3 - 0.02x^2", "x")
+    assert sp.expand(solution.result) == sp.Rational(3, 10000)*x**2 - sp.Rational(1, 25)*x
+    from derive.present.results import render
+    import json
+    written = json.loads(render(solution, "json"))["result"]
+    assert "0.0003" in written and "0.04" in written and "/" not in written
+
+
+def test_fractions_typed_as_fractions_stay_fractions():
+    assert _final_line("x^(3/2)").endswith("= 3√x/2")
+    assert _final_line("x^3/10000").endswith("= 3x²/10000")
+
+
+def test_exponentials_of_numbers_with_one_exponent_combined():
+    # 3ʷ/2ʷ = (3/2)ʷ, so the derivative is (3/2)ʷ ln(3/2), as a book prints it
+    w = sp.Symbol("w", real=True)
+    assert same_tree(differentiate("3^w/2^w", "w").result,
+                     sp.Pow(sp.Rational(3, 2), w) * sp.log(sp.Rational(3, 2)))

@@ -24,7 +24,7 @@ from derive.core.timing import phase
 from derive.core.sizes import (TRIG, Shape, simplify_affordable, suits_polynomial_algorithms,
                                trig_identity_possible)
 
-from derive.core.forms import split_sign
+from derive.core.forms import split_sign, written_as_decimal
 from derive.core.steps import EQUAL, Step
 
 RECIPROCAL = {sp.tan: sp.cot, sp.cot: sp.tan, sp.sin: sp.csc, sp.cos: sp.sec,
@@ -49,17 +49,18 @@ def _size(e, in_product: bool = False):
     """Nodes of the expression tree as it is printed: two more for every fraction bar (a
     product with a denominator counts one bar, however many factors stand below it: one
     fraction reads better than a fraction inside a fraction), two more for a fraction p/q
-    written as a number, one more for a coefficient written with its own minus sign
+    written as a number (none for one written as a decimal, see ``decimal_numbers``), one more for a coefficient written with its own minus sign
     (−3x, not −x; x − 5, not x + 5), three more for a power lowered
     by a number, with the base's variable in the exponent (x^(sin x − 1) reads worse than
     x^(sin x)/x: a book writes no negative exponent; x^(n − 1) stays)."""
     if e.is_Atom:
-        if e.is_Rational and not e.is_Integer:
+        if e.is_Rational and not e.is_Integer and not written_as_decimal(e):
             return 3
         return 1
     product = isinstance(e, sp.Mul)
     bar = ((product and any(_below_bar(f) for f in e.args[product and e.args[0].is_Rational:])
-            or product and not e.args[0].is_Integer and e.args[0].is_Rational)
+            or product and not e.args[0].is_Integer and e.args[0].is_Rational
+            and not written_as_decimal(e.args[0]))
            or (_below_bar(e) and not in_product))
     sign = product and e.args[0].is_Number and e.args[0].is_negative and e.args[0] != -1
     lowered = (isinstance(e, sp.Pow) and isinstance(e.exp, sp.Add)
@@ -297,9 +298,8 @@ def shortest_form(e: sp.Expr) -> sp.Expr:
         for candidate in _fractions(best, variables):
             # partial fractions only where clearly shorter than the one fraction a book prints
             consider(candidate, PARTIAL_FRACTIONS if isinstance(candidate, sp.Add) else 0)
-    exponents = [-p.exp if p.exp.could_extract_minus_sign() else p.exp
-                 for p in e.atoms(sp.Pow) if p.base.is_Number and p.exp.free_symbols]
-    if len(set(exponents)) < len(exponents):  # aʷ/bʷ = (a/b)ʷ
+    exponents = [p.exp for p in e.atoms(sp.Pow) if p.base.is_Number and p.exp.free_symbols]
+    if len(exponents) > 1:  # aʷ/bʷ = (a/b)ʷ, also 6ʷ/2²ʷ = (3/2)ʷ
         consider(_logs_of_numbers_combined(sp.powsimp(best, combine="base")))
     joined = _one_radical(best)
     if joined is not best:

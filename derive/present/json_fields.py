@@ -19,6 +19,7 @@ from typing import Optional
 
 import sympy as sp
 
+from derive.core.forms import as_decimals, rebuilt
 from derive.core.numeric import real_float
 from derive.present import notation
 
@@ -33,23 +34,15 @@ def sympy_text(e) -> str:
     it (``Pow(E, u)``) is written ``exp(u)``.  Both forms are one generator to SymPy's term
     order, which then leaves terms that differ only there in an order that changes with
     Python's string hashing from run to run."""
-    return str(_exp_written_alike(e)) if isinstance(e, sp.Basic) else str(e)
+    if not isinstance(e, sp.Basic):
+        return str(e)
+    return sp.sstr(_exp_written_alike(as_decimals(e)), full_prec=False)
 
 
 def _exp_written_alike(e: sp.Basic) -> sp.Basic:
-    """``e`` with each ``Pow(E, u)`` as ``exp(u)``, every other node kept as built (a node
-    is rebuilt, unevaluated, only where something below it changed)."""
-    if e.is_Atom:
-        return e
-    args = tuple(_exp_written_alike(a) for a in e.args)
-    if isinstance(e, sp.Pow) and e.base is sp.E:
-        return sp.exp(args[1], evaluate=False)
-    if args == e.args:
-        return e
-    try:
-        return e.func(*args, evaluate=False)
-    except TypeError:  # a node that takes no evaluate flag
-        return e.func(*args)
+    """``e`` with each ``Pow(E, u)`` as ``exp(u)``, every other node kept as built."""
+    return rebuilt(e, lambda node: sp.exp(_exp_written_alike(node.exp), evaluate=False)
+                   if isinstance(node, sp.Pow) and node.base is sp.E else None)
 
 
 def expression_json(value):

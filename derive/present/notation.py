@@ -99,7 +99,7 @@ from sympy.printing.latex import translate as _latex_translate
 from sympy.printing.pretty.pretty_symbology import greek_unicode
 from sympy.printing.str import StrPrinter
 
-from derive.core.forms import split_sign
+from derive.core.forms import as_decimals, split_sign
 from derive.errors import use_expression_writer
 from derive.functions import LogBase
 
@@ -750,12 +750,13 @@ class TextPrinter(_BoardLayout, StrPrinter):
     def _render_power(self, base, exponent) -> str:
         """Superscript for an integer, a one-letter symbol or (positive integer)·symbol when
         every character has a superscript form; else ^ with the exponent in parentheses unless
-        it is a lone symbol."""
+        it is a lone symbol or a positive decimal (x^0.9)."""
         text = self._print(exponent)
         superscript = _script(text, _SUPERSCRIPT) if _simple_exponent(exponent) else None
         if superscript:
             return base + superscript
-        if not (exponent.is_Symbol or exponent.is_NumberSymbol):
+        if not (exponent.is_Symbol or exponent.is_NumberSymbol
+                or exponent.is_Float and exponent.is_positive):
             text = self._paren(text)
         return "%s^%s" % (base, text)
 
@@ -879,12 +880,12 @@ class LatexBoardPrinter(_BoardLayout, LatexPrinter):
 
 def to_text(expr, *, order: str | None = None) -> str:
     """``expr`` as one line of Unicode text, the way a teacher writes it on the board."""
-    return TextPrinter({"order": order}).doprint(sp.sympify(expr))
+    return TextPrinter({"order": order}).doprint(as_decimals(sp.sympify(expr)))
 
 
 def to_latex(expr, *, order: str | None = None) -> str:
     """``expr`` as LaTeX math (no ``$`` delimiters), the way a teacher writes it."""
-    return LatexBoardPrinter({"order": order}).doprint(sp.sympify(expr))
+    return LatexBoardPrinter({"order": order}).doprint(as_decimals(sp.sympify(expr)))
 
 
 def leibniz_text(of, wrt, *, partial=False, order=1) -> str:

@@ -20,9 +20,11 @@ from types import ModuleType
 from typing import Optional
 
 from derive.core.display import use_presenter
+from derive.core.forms import decimal_numbers
 from derive.errors import RenderError
 from derive.present.json_fields import json_document
 from derive.present.render import template_errors
+from derive.read.parsing import typed_decimals
 
 FORMATS = ("text", "markdown", "latex", "json")
 
@@ -63,13 +65,19 @@ def render(result, fmt: str = "text", *, standalone: bool = False,
     exactly one newline."""
     check_options(fmt, standalone)
     module = presenter_of(result)
-    with template_errors():
+    with template_errors(), decimal_numbers(typed_decimals(_typed_text(result))):
         if fmt == "json":
             text = json_document(module.json_data(result, templates))
         else:
             text = module.document(result, fmt, standalone=standalone, templates=templates,
                                    width=width, **options)
     return text.rstrip("\n") + "\n"
+
+
+def _typed_text(result) -> Optional[str]:
+    """The function as the user typed it, for a result that has one (an answer check: its
+    solution's): numbers typed as decimals are written as decimals."""
+    return getattr(getattr(result, "solution", result), "input", None)
 
 
 def summary(result) -> str:

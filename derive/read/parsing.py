@@ -1098,6 +1098,18 @@ def parse(text: str, *, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH
         _DIALECT.reset(token)
 
 
+def typed_decimals(text) -> bool:
+    """Whether a number of ``text`` is written with a decimal point (``0.5``, ``x^1.9``): its
+    answer is then written in decimals too (``derive.core.forms.decimal_numbers``).  False for
+    text that does not lex (the parser reports that)."""
+    if not isinstance(text, str) or "." not in text:
+        return False
+    try:
+        return any(t.type == "NUMBER" and "." in t.value for t in _lark().lex(text))
+    except (UnexpectedInput, _Fault, ParseError):
+        return False
+
+
 def parse_symbol(text: str) -> sp.Symbol:
     """Read one variable name (``x``, ``x1``, ``w_2``, ``theta``, ``θ``) into its Symbol."""
     expr = parse(text)

@@ -11,11 +11,13 @@ from __future__ import annotations
 from typing import Union
 
 from derive.core.engine import solve
+from derive.core.forms import decimal_numbers
 from derive.core.multivariable import array_derivative
 from derive.core.steps import ArraySolution
 from derive.core.sizes import deep_enough
 from derive.core.steps import Solution
 from derive.errors import InputError
+from derive.read.parsing import typed_decimals
 from derive.read.request import (Definitions, Point, Text, Variables, check_style,
                                  default_variables, is_vector_request, read_definitions,
                                  read_expression, read_point, read_request, read_variables,
@@ -42,7 +44,8 @@ def worked(expression: Text, wrt: Variables = None, *, order: int = 1, style: st
                                 definitions=definitions, style=style,
                                 point=read_point(at, functions, definitions))
     request = read_request(expression, wrt, order=order, style=style, at=at, where=where)
-    return solve(request.expression, request.wrt, **request.options, picture=picture)
+    with decimal_numbers(typed_decimals(expression)):
+        return solve(request.expression, request.wrt, **request.options, picture=picture)
 
 
 def worked_array(kind: str, expression: Text, variables: Variables = None, *,
