@@ -49,8 +49,9 @@ def _size(e, in_product: bool = False):
     """Nodes of the expression tree as it is printed: two more for every fraction bar (a
     product with a denominator counts one bar, however many factors stand below it: one
     fraction reads better than a fraction inside a fraction), two more for a fraction p/q
-    written as a number (none for one written as a decimal, see ``decimal_numbers``), one more for a coefficient written with its own minus sign
-    (−3x, not −x; x − 5, not x + 5), three more for a power lowered
+    written as a number (none for one written as a decimal, see ``decimal_numbers``), one
+    more for a coefficient written with its own minus sign (−3x, not −x; x − 5, not x + 5),
+    three more for a power lowered
     by a number, with the base's variable in the exponent (x^(sin x − 1) reads worse than
     x^(sin x)/x: a book writes no negative exponent; x^(n − 1) stays)."""
     if e.is_Atom:
