@@ -161,7 +161,8 @@ def test_trig_identities_are_tried_only_where_they_can_act():
     ("e^(3x)", "= 3e³ˣ"),
     ("3^(x^2)", "= 2x·3^(x²) ln(3)"),
     ("pi x^2", "= 2πx"),
-    ("sin(x + x^2)", "= (1 + 2x) cos(x + x²)"),  # the sums inside stay as written
+    ("sin(x + x^2)", "= (2x + 1) cos(x + x²)"),  # new sums highest power first,
+    # the function's own argument as written
 ])
 def test_the_worked_solution_ends_the_way_a_teacher_writes_the_answer(function, last):
     lines = [l.strip() for l in differentiate(function, style="graph").render("text").splitlines()

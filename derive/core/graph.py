@@ -12,6 +12,9 @@ u₁ = x², u₂ = x + u₁, y = sin u₂, and x reaches y along two paths.  Wha
 A subexpression met twice is named once, so shared subexpressions are drawn once and their
 derivative is computed once.  Names never clash with the user's symbols: a pure chain of at
 most three intermediates is named u, v, w (or another free triple), anything else u₁, u₂, ….
+
+A result written in the names is written back in x by :func:`written_back`, in the order a
+teacher writes it (``2x sin(x)``, not ``2 sin(x)·x``).
 """
 
 from __future__ import annotations
@@ -57,6 +60,113 @@ class Graph:
     def substitution(self) -> dict[sp.Symbol, sp.Expr]:
         """name -> the same quantity written in the input variables."""
         return {node.name: node.expanded for node in self.nodes}
+
+    def written_back(self, expr: sp.Expr) -> sp.Expr:
+        """``expr``, written in the names, written back in the input variables as a teacher
+        writes it (see :func:`written_back`); for a chain, ``expr`` is the product of its
+        local derivatives along the chain, in that order."""
+        return written_back(expr, self.substitution(), chain=self.is_chain)
+
+
+def written_back(expr: sp.Expr, names: dict, *, chain: bool = False) -> sp.Expr:
+    """``expr`` with every name replaced by what it stands for — the same quantity, so
+    ``expr`` and the result are equal — with its products written as a teacher writes them:
+
+    * the number first, then powers of variables, sums, exponentials, then the other factors
+      in the order they had: ``2u₂x`` with u₂ = sin(x) is ``2x sin(x)``, not ``2 sin(x)·x``;
+    * reciprocals last, so that a product reads as one fraction: ``u₂/(2√x)`` with
+      u₂ = ln(x) is ``ln(x)/(2√x)``, not ``(1/2)·ln(x)·(1/√x)``;
+    * no factor 1; a name that stands for a product brings its factors into the product
+      (``2u₄x`` with u₄ = tan(x)e²ˣ is ``2x e²ˣ tan(x)``);
+    * the terms of a sum in the order they are printed, highest power first (``2x + 3``),
+      but not a minus sign first where a term is positive.
+
+    ``chain``: ``expr`` is a product of local derivatives along a chain (``dy/dw · dw/dv ·
+    …``), whose order is the chain's: it is kept, only its factors 1 left out.  What a name
+    stands for is written as it stands (the user's own order inside it)."""
+    with sp.evaluate(False):
+        if chain and expr.is_Mul:
+            factors = [_written(f, names) for f in expr.args]
+            kept = [f for f in factors if f != 1]
+            if not kept:
+                return sp.Integer(1)
+            return kept[0] if len(kept) == 1 else sp.Mul(*kept)
+        return _written(expr, names)
+
+
+def _written(expr, names):
+    """``expr`` with the names replaced, its sums and products in teacher order."""
+    if expr in names:
+        return names[expr]
+    if expr.is_Atom:
+        return expr
+    if expr.is_Add:
+        return sp.Add(*(_written(t, names) for t in _terms_in_order(expr)))
+    args = [_written(a, names) for a in expr.args]
+    if expr.is_Mul:  # a name that stands for a product: its factors join this product
+        return _product_in_order([f for a in args for f in sp.Mul.make_args(a)])
+    return expr.func(*args)
+
+
+def _terms_in_order(total):
+    """The terms of a sum in the order they are printed (2x + 3, not 3 + 2x), a positive
+    one first: eˣ cos(x) - eˣ sin(x), not -eˣ sin(x) + eˣ cos(x)."""
+    terms = list(total.as_ordered_terms())
+    positive = [t for t in terms if not t.could_extract_minus_sign()]
+    if positive and terms[0] is not positive[0]:
+        terms.remove(positive[0])
+        terms.insert(0, positive[0])
+    return terms
+
+
+# the order of factors in a product: a number (π, √2), powers of variables (x², √x), sums
+# and their powers (x(x + 1), (x + 1)² eˣ), exponentials (eˣ, 2ˣ), then anything else
+# (2ˣ ln(2), x eˣ sin(x))
+_NUMBER, _VARIABLE, _SUM, _EXPONENTIAL, _OTHER = range(5)
+
+
+def _factor_rank(factor) -> int:
+    if factor.is_Number or factor.is_NumberSymbol or (factor.is_Pow and factor.is_number):
+        return _NUMBER
+    base, exponent = factor.as_base_exp()
+    if base.is_Symbol:
+        return _VARIABLE
+    if base.is_Add:
+        return _SUM
+    if isinstance(factor, sp.exp) or (factor.is_Pow and base.is_number):
+        return _EXPONENTIAL
+    return _OTHER
+
+
+def _is_reciprocal(factor) -> bool:
+    """b⁻ⁿ with a negative number n: a factor below the fraction bar."""
+    return bool(factor.is_Pow and factor.exp.is_Number and factor.exp.is_negative)
+
+
+def _product_in_order(factors):
+    """The factors as one product in teacher order: the coefficient, the factors above the
+    bar, then the coefficient's denominator and the reciprocals below it, each in rank
+    order."""
+    coefficient = sp.Integer(1)
+    above, below = [], []
+    for f in factors:
+        if f.is_Number:
+            with sp.evaluate(True):  # Mul(2, 3, evaluate=True) is 1·3 inside evaluate(False)
+                coefficient = coefficient * f
+        elif _is_reciprocal(f):
+            below.append(f)
+        else:
+            above.append(f)
+    if coefficient == 0 or not (above or below):
+        return coefficient
+    above.sort(key=_factor_rank)
+    below.sort(key=lambda f: _factor_rank(f.base))
+    numerator, denominator = sp.fraction(coefficient)
+    ordered = ([numerator] if numerator != 1 or not above else []) + above
+    if denominator != 1:
+        ordered.append(sp.Rational(1, denominator))
+    ordered += below
+    return ordered[0] if len(ordered) == 1 else sp.Mul(*ordered)
 
 
 def paths(wrt: sp.Symbol, nodes: tuple[Intermediate, ...], limit: int = MAX_PATHS

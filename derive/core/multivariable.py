@@ -12,10 +12,10 @@ Identical work is done once: an entry whose function and variable equal an earli
 a reference to it, and in a Hessian Hⱼᵢ refers to Hᵢⱼ — the mixed partials are equal
 (Schwarz), which the check confirms entry by entry.
 
-When the components are written in intermediate variables g = (g₁ … gₖ) of x, the vector
-chain rule gives the Jacobian as a product of Jacobians:
+When the components f = (f₁ … fₘ) are written in intermediate variables g = (g₁ … gₖ) of x,
+the vector chain rule gives the Jacobian as a product of Jacobians:
 
-    ∂h/∂x = ∂h/∂g · ∂g/∂x        (m×k)(k×n) = m×n
+    ∂f/∂x = ∂f/∂g · ∂g/∂x        (m×k)(k×n) = m×n
 """
 
 from __future__ import annotations
@@ -175,7 +175,8 @@ def _is_vector_chain(functions, definitions) -> bool:
 
 
 def _vector_chain(text, functions, in_x, names, variables, definitions, point, style):
-    """∂h/∂x = ∂h/∂g · ∂g/∂x, each factor worked entry by entry, then multiplied."""
+    """∂f/∂x = ∂f/∂g · ∂g/∂x (f the components, g the intermediates), each factor worked entry
+    by entry, then multiplied."""
     g_names = tuple(n for n, _ in definitions if any(f.has(n) for f in functions))
     g_defs = tuple(d for n, d in definitions if n in g_names)
     reserved = frozenset(str(n) for n, _ in definitions) | {str(n) for n in names}
