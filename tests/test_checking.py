@@ -48,7 +48,7 @@ def cli_json(capsys, *args):
 def test_equivalent_forms_are_correct(capsys, answer):
     code, out, err = cli(capsys, "ln(sin(x^3)^2)", "--answer", answer)
     assert code == 0, out + err
-    assert "correct: it equals df/dx = 6x² cot(x³)" in out
+    assert "correct: it equals dy/dx = 6x² cot(x³)" in out
     assert err == ""
     assert "worked solution" not in out   # shown only when it is needed
 
@@ -90,7 +90,7 @@ def test_higher_and_mixed_derivatives(capsys):
 
 
 def test_wrong_answer_names_the_inner_derivative_and_the_step(capsys):
-    code, out, err = cli(capsys, "ln(sin(x^3)^2)", "--answer", "2 cot(x^3)")
+    code, out, err = cli(capsys, "ln(sin(x^3)^2)", "--answer", "2 cot(x^3)", "--style", "graph")
     assert code == 1
     assert "incorrect: df/dx = 6x² cot(x³)" in out
     assert "the inner derivative 3x² is left out at step 3: chain rule" in out
@@ -113,7 +113,7 @@ def test_counterexample_has_both_values(capsys):
 
 
 def test_json_fields(capsys):
-    code, data = cli_json(capsys, "x^2 sin x", "--answer", "2x cos x")
+    code, data = cli_json(capsys, "x^2 sin x", "--answer", "2x cos x", "--style", "graph")
     assert code == 1
     assert set(data) >= {"correct", "expected", "counterexample", "mistake", "step",
                          "explanation"}
@@ -163,6 +163,15 @@ WRONG = [
     ("x^2 y^3", "2x y^3 + 3x^2 y^2", "x", "partial-not-constant"),
     ("sin(x + x^2)", "2x cos(x + x^2)", None, "missing-path"),
     ("x^x", "x^x ln x", None, "missing-path"),
+    ("x^3 + 8", "3x^2 + 8", None, "constant-not-dropped"),
+    ("x/(x + 1)", "((x + 1) + x)/(x + 1)^2", None, "quotient-plus"),
+    ("sqrt(3x + 1)", "3/sqrt(3x + 1)", None, "sqrt-without-half"),
+    ("sin(x^2)", "-2x cos(x^2)", None, "sin-sign"),
+    ("tan(3x)", "3 sec(3x)", None, "tan-unsquared"),
+    ("x^3", "3x^4", None, "power-raised"),
+    ("5^x", "5^x", None, "exponential-without-ln"),
+    ("log(x^3, 2)", "3/x", None, "log-base-without-ln"),
+    ("ln(x^3 + 1)", "1/(3x^2)", None, "ln-reciprocal-of-inner"),
 ]
 
 
@@ -177,14 +186,14 @@ def test_each_kind_of_mistake_is_recognised(expression, answer, wrt, mistake):
 
 def test_two_mistakes_at_once():
     # cos(3x) → sin(3x): the sign of d/du cos u lost and the inner derivative 3 left out
-    result = check("cos(3x)", "sin(3x)")
+    result = check("cos(3x)", "sin(3x)", style="graph")
     assert [a.id for a in result.diagnosis.mistakes] == ["cos-sign", "inner-derivative"]
     assert [r.number for r in result.diagnosis.steps] == [2, 3]   # local, then chain rule
 
 
 def test_step_of_a_local_mistake_is_the_local_derivative():
     # du/dx = 3x³ instead of 3x² in ln(sin²(x³)): 6x³ cot(x³)
-    result = check("ln(sin(x^3)^2)", "6x^3 cot(x^3)")
+    result = check("ln(sin(x^3)^2)", "6x^3 cot(x^3)", style="graph")
     ref = result.diagnosis.steps[0]
     assert result.diagnosis.mistakes[0].id == "power-not-lowered"
     assert ref.number == 2 and ref.phase.rule == "local-derivatives"
@@ -194,7 +203,7 @@ def test_step_of_a_local_mistake_is_the_local_derivative():
 def test_answer_matching_no_mistake(capsys):
     code, out, _ = cli(capsys, "x^2", "--answer", "x", "--no-solution")
     assert code == 1
-    assert "at x = 1: df/dx = 2, your answer gives 1" in out
+    assert "at x = 1: dy/dx = 2, your answer gives 1" in out
     assert "none of the common mistakes" in out
 
 
@@ -387,8 +396,13 @@ def test_output_is_deterministic(capsys):
 def test_markdown_verdict(capsys):
     code, out, _ = cli(capsys, "cos(3x)", "--answer", "3 sin(3x)", "--format", "markdown")
     assert code == 1
-    assert "**Incorrect.**" in out and "**Diagnosis.**" in out and "**step 2**" in out
-    assert "$\\frac{df}{dx} = -3 \\sin\\left(3 x\\right)$" in out
+    assert "**Incorrect.**" in out and "**Diagnosis.**" in out
+    # the sign is lost in the layer dy/du = -sin(u) of the textbook solution printed below
+    assert "at $\\frac{dy}{du} = -\\sin\\left(u\\right)$, the derivative of cosine" in out
+    assert "$\\frac{dy}{dx} = -3 \\sin\\left(3 x\\right)$" in out
+    code, out, _ = cli(capsys, "cos(3x)", "--answer", "3 sin(3x)", "--format", "markdown",
+                       "--style", "graph")
+    assert code == 1 and "**step 2**" in out
 
 
 

@@ -107,7 +107,7 @@ def test_check_reads_both_expressions_that_begin_with_minus(capsys, args, code):
     got, out, err = derive_cli(capsys, *args)
     assert got == code, err
     if code != 2:
-        assert "your answer: df/dx = -" in out
+        assert "your answer: dy/dx = -" in out
 
 
 # --- Click's usage and errors -------------------------------------------------------------

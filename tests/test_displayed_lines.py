@@ -90,17 +90,17 @@ def test_negative_coefficient_after_the_first_is_subtracted():
 # --- 2. each order labelled with its own derivative ------------------------------------------
 
 def test_second_derivative_lines_are_labelled_d2f_dx2():
-    text = lines(shown("sin(x)", order=2))
+    text = lines(shown("sin(x)", order=2, style=GRAPH))
     assert "df/dx = cos(x) (derivative of sine)" in text
     assert "d²f/dx² = -sin(x) (derivative of cosine)" in text
     assert not any(line.startswith("df/dx = -sin(x)") for line in text)
 
 
 def test_second_derivative_labels_in_markdown_and_latex():
-    markdown = shown("sin(x)", "markdown", order=2)
+    markdown = shown("sin(x)", "markdown", order=2, style=GRAPH)
     assert r"$\frac{d^{2}f}{dx^{2}} = -\sin\left(x\right)$" in markdown
     assert r"$\frac{df}{dx} = -\sin" not in markdown
-    latex = shown("sin(x)", "latex", order=2)
+    latex = shown("sin(x)", "latex", order=2, style=GRAPH)
     assert r"$\frac{d^{2}f}{dx^{2}} = -\sin\left(x\right)$" in latex
 
 

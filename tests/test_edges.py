@@ -201,9 +201,9 @@ def test_a_value_beyond_a_float_is_valid_json_with_a_null_number():
 
 def test_a_higher_derivative_has_no_value_where_a_lower_one_has_none(capsys):
     code, out, _ = cli(capsys, "|x|", "--at", "x=0", "--order", "2")
-    assert code == 0 and "f″(0) is not defined: f′(0) is not defined: " in out
+    assert code == 0 and "y″(0) is not defined: y′(0) is not defined: " in out
     data = strict_json(differentiate("|x|", at="x=0", order=2).render("json"))
-    assert data["value"] is None and "f′(0) is not defined" in data["value_reason"]
+    assert data["value"] is None and "y′(0) is not defined" in data["value_reason"]
 
 
 def test_a_second_derivative_with_a_corner_of_its_own(capsys):

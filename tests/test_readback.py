@@ -152,3 +152,51 @@ def test_leibniz_symbols_read_back(printed, of, wrt, partial, order, fmt):
 def test_wrong_leibniz_symbols_are_caught(printed, of, wrt, partial, order, fmt):
     with pytest.raises(VerificationError, match="derivative symbol"):
         read_back_leibniz(printed, of, wrt, partial, order, fmt)
+
+
+# ------------------------------------------------------------------------------------------
+# Derivative labels f′(x), f″(x), f⁽⁴⁾(x): read as labels, their name, order and variable
+# those of the derivative
+# ------------------------------------------------------------------------------------------
+def nth(name, k, variable=x):
+    return sp.Derivative(sp.Function(name)(variable), (variable, k))
+
+
+@pytest.mark.parametrize("printed, expr, fmt", [
+    ("f′(x)", nth("f", 1), "text"),
+    ("f″(x)", nth("f", 2), "text"),
+    ("f‴(x)", nth("f", 3), "text"),
+    ("f⁽⁴⁾(x)", nth("f", 4), "text"),
+    ("f⁽¹²⁾(y)", nth("f", 12, y), "text"),
+    ("φ″(x)", nth("phi", 2), "text"),
+    ("f'\\left(x\\right)", nth("f", 1), "latex"),
+    ("f''\\left(x\\right)", nth("f", 2), "latex"),
+    ("f^{(4)}\\left(x\\right)", nth("f", 4), "latex"),
+    ("f^{\\prime\\prime}(x)", nth("f", 2), "latex"),
+    ("\\phi^{(5)}\\left(y\\right)", nth("phi", 5, y), "latex"),
+    ("f_{0}''\\left(x\\right)", nth("f_0", 2), "latex"),
+])
+def test_derivative_labels_read_back(printed, expr, fmt):
+    assert read_back(printed, expr, fmt) == printed
+
+
+@pytest.mark.parametrize("printed, expr, fmt", [
+    ("f‴(x)", nth("f", 2), "text"),                         # the wrong order
+    ("f⁽⁴⁾(x)", nth("f", 5), "text"),
+    ("f⁽⁴⁾(y)", nth("f", 4), "text"),                       # the wrong variable
+    ("g″(x)", nth("f", 2), "text"),                         # the wrong function
+    ("f'''\\left(x\\right)", nth("f", 2), "latex"),
+    ("f^{(4)}\\left(x\\right)", nth("f", 3), "latex"),
+    ("f^{\\prime}(x)", nth("f", 2), "latex"),
+    ("F^{(4)}\\left(x\\right)", nth("f", 4), "latex"),
+])
+def test_wrong_derivative_labels_are_caught(printed, expr, fmt):
+    with pytest.raises(VerificationError, match="printed label"):
+        read_back(printed, expr, fmt)
+
+
+def test_a_label_printed_for_something_else_is_read_as_a_formula():
+    """f^{(4)}(x) is a label only where a fourth derivative was printed: for the power
+    f⁴·x it is a formula, which is not that power."""
+    with pytest.raises(VerificationError, match="is not the expression"):
+        read_back("f^{(4)}\\left(x\\right)", sp.Symbol("f", real=True)**4 * x + 1, "latex")

@@ -523,7 +523,7 @@ def test_multiple_choice_key_letters_point_at_the_right_answer(capsys):
     key = re.search(r"^\*\*Key:\*\* (.*)$", out, re.M).group(1)
     letters = re.findall(r"(\d+) \(([a-d])\)", key)
     assert [n for n, _ in letters] == ["1", "2", "3", "4"]
-    answers = re.findall(r"^(\d+)\. \(([a-d])\) \$\\frac\{df\}\{dx\} = (.*)\$$",
+    answers = re.findall(r"^(\d+)\. \(([a-d])\) \$\\frac\{dy\}\{dx\} = (.*)\$$",
                          out.split("## Answers")[1], re.M)
     assert [(n, letter) for n, letter, _ in answers] == letters
     for (n, letter, shown), shown_options in zip(answers, options):
@@ -643,10 +643,10 @@ def test_graph_in_markdown_is_mermaid_and_plot_needs_latex(capsys):
     assert out.count("```mermaid") == 1
     assert out.count("*No picture: the computation graph is drawn for derivatives of a "
                      "function of one variable.*") == 1
-    sheet = make_sheet(load_banks(["chain-rule"]), count=1, seed=2, jobs=1)
+    sheet = make_sheet(load_banks(["chain-rule"]), count=1, seed=2, graph=True, jobs=1)
     mermaid = out.split("```mermaid")[1].split("```")[0]
     solution = sheet.problems.__next__().solution
-    nodes = len(solution.intermediates) + 1           # the intermediates and x
+    nodes = len(solution.graph) + 1           # the graph's nodes and x
     assert len(re.findall(r"^    n\d+[\(]", mermaid, re.M)) == nodes
     assert run(["sheet", "chain-rule", "--solutions", "--plot", "--format", "markdown"]) == 2
     assert "--plot draws pgfplots pictures" in _error(capsys)

@@ -88,9 +88,10 @@ def test_json_describes_the_steps():
 
 
 def test_higher_order():
+    """Each order is worked in the textbook style (tests/test_textbook_orders.py)."""
     solution = differentiate("x^3 sin(x)", style="textbook", order=2)
-    assert solution.verified
-    assert "Derivative 2 of 2" in solution.render("text")
+    assert solution.verified and solution.style == "textbook"
+    assert "Derivative 2 of 2: d²y/dx² = d/dx[dy/dx]" in solution.render("text")
 
 
 def test_several_variables_and_graphs_keep_the_graph_method():

@@ -16,6 +16,13 @@ When A is wrong:
   worked solution where it happens.  A candidate is compared with A at a few sample points
   first, and only a candidate that agrees there is confirmed by the oracle.
 
+Where a mistake happens is said in the worked solution's own terms (``locate``): in the
+computation-graph style the local derivative or the chain / total-derivative step of the
+intermediate that holds the node; in the textbook style (the default; one variable) the line
+that differentiates the node — the product rule for x² sin(x) at ``dy/dx``, the layer
+``dv/du = cos(u)`` of a composition, or its chain rule ``dy/dx = dy/du · du/dx`` with the
+factors a left-out inner derivative leaves out; in the compact style the substep of the node.
+
 The verdict is laid out by ``derive.present.checks`` (``templates/<format>/check.j2``, its
 JSON and its summary).
 """
@@ -31,10 +38,10 @@ from typing import Iterable, Optional, Sequence
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.checking.mistakes import Application, applications, combined, compatible
+from derive.checking.mistakes import Application, applications, combined, compatible, sites
 from derive.core.display import Displayed
 from derive.core.sizes import check_number_sizes, has_large_powers
-from derive.core.steps import Solution, Step
+from derive.core.steps import DERIVATIVE, TOTAL, Factor, Solution, Step
 from derive.core.timing import phase
 from derive.core.verify import (TOLERANCE, Verdict, derivatives_as_subs, equivalent, real_value_at,
                                 stand_ins_for)
@@ -79,17 +86,42 @@ class Counterexample:
 class StepRef:
     """Where in the worked solution something happens.
 
-    number  the step's number as the solution prints it (1-based)
-    phase   the step itself: "local-derivatives", "combine", or a rule-by-rule step
-    line    the line of that step: the local derivative dv/du, the chain or total-derivative
-            step, or the rule-by-rule substep of the node
-    order   which derivative (1-based) of a higher or mixed derivative; 1 otherwise
+    number    the step's number as the solution prints it (1-based; a textbook solution
+              numbers none: its worked derivative, after a rewriting if there is one)
+    phase     the step itself: "local-derivatives", "combine", a rule-by-rule step, or the
+              textbook's worked derivative
+    line      the line of that step: the local derivative dv/du, the chain or total-derivative
+              step, or the rule-by-rule substep of the node; in a textbook solution the line
+              the node is differentiated in (see ``role``)
+    order     which derivative (1-based) of a higher or mixed derivative; 1 otherwise
+    role      a textbook solution only: how that line is printed, and so labelled —
+              ``"rule"`` a rule worked on lines of its own (``dy/dx: the product rule``),
+              ``"chain"`` the chain rule's product (``dy/dx = dy/du · du/dx``), ``"layer"`` a
+              derivative of a composition's layer (``dv/du = 3u²``), ``"part"`` a derivative of
+              a factor of the product or quotient rule (``f′ = 2x``), ``"term"`` a term of
+              the sum rule (``d/dx[x²]``), ``"top"`` a derivative taken in one line
+              (``dy/dx = 5x⁴``); "" in the other styles
+    within    a textbook solution: the step whose part the line is (the product or quotient
+              of a ``"part"``, the chain of a ``"layer"``), else None
+    factors   a textbook ``"chain"``: the factors of dy/dx = dy/du · du/dx … below the layer
+              of the node (what a left-out inner derivative leaves out)
+    position  a textbook solution: the line's place in the printed solution (0 in the other
+              styles)
     """
 
     number: int
     phase: Step
     line: Step
     order: int = 1
+    role: str = ""
+    within: Optional[Step] = None
+    factors: tuple[Factor, ...] = ()
+    position: int = 0
+
+    @property
+    def place(self) -> tuple[int, int, int]:
+        """Where the step is, for ordering mistakes and telling one line from another."""
+        return (self.order, self.number, self.position)
 
 
 @dataclass(frozen=True)
@@ -153,10 +185,12 @@ worked_solution = own_errors(worked)
 
 
 @own_errors
-def check(expression, answer: str, wrt=None, *, order: int = 1, style: str = "graph",
+def check(expression, answer: str, wrt=None, *, order: int = 1, style: str = "textbook",
           diagnose: bool = True) -> AnswerCheck:
     """Whether ``answer`` is the derivative of ``expression`` (by ``wrt``, ``order`` times, or
     by each variable of a list in turn), and if not, where it differs and which mistake it is.
+    ``style``: the worked solution whose steps a diagnosis names ("textbook", "graph" or
+    "compact"; the textbook style works one variable, as ``derive.core.engine`` says).
     """
     if not isinstance(answer, str) or not answer.strip():
         raise InputError("the answer is empty: give it with --answer")
@@ -413,15 +447,19 @@ def differentiations(solution: Solution):
 
 def _diagnosis(solution: Solution, k: int, made: Sequence[Application]) -> Diagnosis:
     """The mistakes in the order of the steps where they are made."""
-    located = sorted(((a, locate(solution, k, a)) for a in made), key=lambda p: p[1].number)
+    located = sorted(((a, locate(solution, k, a)) for a in made), key=lambda p: p[1].place)
     return Diagnosis(tuple(a for a, _ in located), tuple(r for _, r in located), k + 1)
 
 
 def locate(solution: Solution, k: int, app: Application) -> StepRef:
     """The step of the worked solution where ``app``'s mistake would be made: the local
     derivative or the chain / total-derivative step of the intermediate that holds its node,
-    or, in a rule-by-rule solution, the substep that differentiates the node."""
+    in a rule-by-rule solution the substep that differentiates the node, and in a textbook
+    solution the line that does (``locate_textbook``)."""
     steps = solution.steps[k].substeps if len(solution.sequence) > 1 else solution.steps
+    if solution.style == "textbook":
+        target = list(differentiations(solution))[k][0]
+        return locate_textbook(steps, target, app, k + 1)
     phases = {s.rule: (i, s) for i, s in enumerate(steps)}
     if "intermediates" not in phases:
         number, tree = 1, steps[0]
@@ -450,6 +488,154 @@ def _holder(bindings, node) -> sp.Symbol:
     return bindings[-1].name
 
 
+# --- the textbook style: which line differentiates a node ---------------------------------
+
+#: the rules whose parts a textbook solution prints on lines of their own, each labelled
+#: (f′ = …, dv/du = …, d/dx[…]); a part of any other rule is printed in its rule's line
+LABELLED_PARTS = {"product": "part", "quotient": "part", "chain": "layer", "sum": "term"}
+
+
+@dataclass(frozen=True)
+class TextbookLine:
+    """A line of a textbook solution (``derive.core.textbook``): its step, the subexpression
+    of the function it differentiates (written in x: a layer v = sin(u) of a composition
+    differentiates sin(x³) when u = x³), and the line it is part of."""
+
+    step: Step
+    node: sp.Expr
+    parent: Optional["TextbookLine"]
+    top: int                       # the index of its top-level step
+    layer: bool = False            # a layer's derivative dv/du inside a chain rule
+
+    @property
+    def around(self) -> tuple[sp.Expr, ...]:
+        """What the lines it is part of differentiate, the nearest first."""
+        line, found = self.parent, []
+        while line is not None:
+            found.append(line.node)
+            line = line.parent
+        return tuple(found)
+
+
+def textbook_lines(steps: Sequence[Step]) -> list[TextbookLine]:
+    """Every line of a textbook solution's worked derivative, depth first (the order they
+    are printed in); a rewriting and the simplification differentiate nothing."""
+    lines: list[TextbookLine] = []
+    for i, step in enumerate(steps):
+        if step.claim in (DERIVATIVE, TOTAL):
+            _walk_lines(step, step.target, None, i, False, lines)
+    return lines
+
+
+def _walk_lines(step, node, parent, top, layer, lines) -> None:
+    line = TextbookLine(step, node, parent, top, layer)
+    lines.append(line)
+    if layer:
+        return      # a layer's own substeps are written in the intermediates
+    if step.rule == "chain":
+        written_in_x = {b.name: b.expanded for b in step.bindings}
+        *layers, below, _back = step.substeps      # dy/du …, du/dx, and substituting back
+        for sub in layers:
+            _walk_lines(sub, written_in_x[sub.of], line, top, True, lines)
+        _walk_lines(below, below.target, line, top, False, lines)
+        return
+    for sub in step.substeps:
+        _walk_lines(sub, sub.target, line, top, False, lines)
+
+
+def locate_textbook(steps: Sequence[Step], target: sp.Expr, app: Application,
+                    order: int = 1) -> StepRef:
+    """The line of a textbook solution where ``app``'s mistake would be made.
+
+    The line that differentiates the mistake's node: for a mistake in a local derivative
+    (``phase`` "local") the derivative of the node's own rule — in a composition its layer's
+    dv/du —, for a mistake in combining (the product or quotient rule, a left-out inner
+    derivative) the rule that combines — in a composition the chain rule dy/dx = dy/du ·
+    du/dx, with the factors below the node's layer.  Where the node's line is printed
+    inside another (a constant multiple worked in one line) that line is named."""
+    lines = textbook_lines(steps)
+    if not lines:
+        return StepRef(1, steps[0], steps[0], order)
+    chosen = _line_of(lines, target, app)
+    factors: tuple[Factor, ...] = ()
+    if app.mistake.phase != "local" and (chosen.layer or chosen.step.rule == "chain"):
+        chain = chosen.parent if chosen.layer else chosen
+        name = chosen.step.of
+        chain_factors = chain.step.terms[0]
+        mine = next((i for i, f in enumerate(chain_factors) if f.symbol.of == name), 0)
+        chosen, factors = chain, tuple(chain_factors[mine + 1:])
+    shown, role, within = _shown(chosen)
+    return StepRef(shown.top + 1, steps[shown.top], shown.step, order, role, within, factors,
+                   _position(lines, shown, role))
+
+
+def _position(lines: list[TextbookLine], shown: TextbookLine, role: str) -> int:
+    """The place of the line in the printed solution: lines in the order they are printed,
+    the chain rule's product dy/dx = dy/du · du/dx after the layers it multiplies."""
+    index = next(i for i, line in enumerate(lines) if line is shown)
+    if role == "chain":   # after the last line of its own
+        index = max(i for i, line in enumerate(lines)
+                    if line is shown or _inside(line, shown))
+        return 2 * index + 3
+    return 2 * index + 2
+
+
+def _inside(line: TextbookLine, outer: TextbookLine) -> bool:
+    """Whether ``line`` is part of ``outer``, at any depth."""
+    while line.parent is not None:
+        if line.parent is outer:
+            return True
+        line = line.parent
+    return False
+
+
+def _line_of(lines: list[TextbookLine], target: sp.Expr, app: Application) -> TextbookLine:
+    """The line that differentiates the node: a layer's for a local mistake, the rule's that
+    combines for the others; among equal nodes, the one in the same place of the function
+    (most of the node's enclosing subexpressions around it)."""
+    at = [line for line in lines if line.node == app.node]
+    if not at:   # a node the textbook does not work on its own (written anew, or split)
+        containing = [line for line in lines if not line.layer and line.node.has(app.node)]
+        return (min(containing, key=lambda line: sp.count_ops(line.node)) if containing
+                else lines[0])
+    layers = [line for line in at if line.layer]
+    others = [line for line in at if not line.layer]
+    if app.mistake.phase == "local":
+        at = layers or others
+    else:
+        at = [line for line in others if line.step.rule == "chain"] or layers or others
+    if len(at) == 1:
+        return at[0]
+    nodes = {site.path: site.node for site in sites(target, app.wrt)}
+    enclosing = [nodes[app.path[:i]] for i in range(len(app.path)) if app.path[:i] in nodes]
+    return max(at, key=lambda line: sum(e in line.around for e in enclosing))
+
+
+def _immediate(step: Step) -> bool:
+    """A derivative printed in one line: one rule, or a constant times one rule (what the
+    ``immediate`` macro of ``templates/<format>/textbook-macros.j2`` prints so)."""
+    return not step.substeps or (step.rule == "constant-multiple"
+                                 and not step.substeps[0].substeps)
+
+
+def _shown(line: TextbookLine) -> tuple[TextbookLine, str, Optional[Step]]:
+    """The line as printed, its role (``StepRef.role``) and the step it is a part of: a
+    derivative printed inside its parent's line (a constant multiple's one rule, a term of
+    logarithmic differentiation) is shown by that line."""
+    while (line.parent is not None and _immediate(line.step)
+           and line.parent.step.rule not in LABELLED_PARTS):
+        line = line.parent
+    step = line.step
+    if step.rule == "chain":
+        return line, "chain", None
+    if not _immediate(step):
+        return line, "rule", None
+    if line.parent is None:
+        return line, "top", None
+    return line, LABELLED_PARTS[line.parent.step.rule], line.parent.step
+
+
 __all__ = ["check", "AnswerCheck", "Counterexample", "Diagnosis", "StepRef", "AnswerParseError",
-           "read_answer", "worked_solution", "Judge", "agree", "locate", "diagnose_answer",
+           "read_answer", "worked_solution", "Judge", "agree", "locate", "locate_textbook",
+           "textbook_lines", "TextbookLine", "diagnose_answer",
            "differentiations", "differentiate_rest"]

@@ -51,9 +51,11 @@ class ArrayAnswerCheck(Displayed):
 
 @own_errors
 def check_array(kind: str, expression, answer: str, variables=None, *,
-                style: str = "graph") -> ArrayAnswerCheck:
+                style: str = "textbook") -> ArrayAnswerCheck:
     """Judge ``answer`` as the ``kind`` ("gradient" or "jacobian") of ``expression`` by
-    ``variables`` (default: the function's variables in alphabetical order)."""
+    ``variables`` (default: the function's variables in alphabetical order); ``style``: how
+    each entry's solution is worked (a partial derivative of a function of several
+    variables is worked as a computation graph in the textbook style too)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     if not isinstance(answer, str) or not answer.strip():

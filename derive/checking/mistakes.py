@@ -7,12 +7,15 @@ node f(o₁, …, oₖ) the rule table states the partials ∂f/∂oᵢ; the der
 
 and a mistake changes one ingredient of that formula at that node:
 
-* ``partials``    a wrong local derivative: cos u ↦ +sin u, uⁿ ↦ n·uⁿ, aᵘ ↦ u·aᵘ⁻¹;
+* ``partials``    a wrong local derivative: cos u ↦ +sin u, sin u ↦ −cos u, tan u ↦ sec u,
+                  uⁿ ↦ n·uⁿ or n·uⁿ⁺¹, √u ↦ 1/√u, aᵘ ↦ u·aᵘ⁻¹ or aᵘ, log_b u ↦ 1/u;
 * ``derivatives`` a wrong inner derivative: u′ left out (taken as 1), one path left out
                   (its du/dx taken as 0);
 * ``combine``     a wrong combination: (uv)′ = u′v′, (u/v)′ = (uv′ − u′v)/v², (u′v − uv′)/v,
-                  or, at an operand that should be held constant, its derivative taken as if
-                  every other variable changed with x at rate 1 (d/dx (x·y) = y + x).
+                  (u′v + uv′)/v², (ln u)′ = 1/u′, a constant term's derivative taken as the
+                  constant itself (d/dx (x² + 5) = 2x + 5); or, at an operand
+                  that should be held constant, its derivative taken as if every other
+                  variable changed with x at rate 1 (d/dx (x·y) = y + x).
 
 Everything else is the ordinary rule-by-rule differentiation (the rules of ``derive.core.rules``,
 worked as ``derive.core.local.derivative_step`` works them), so a mistake applies to any expression
@@ -133,6 +136,12 @@ def _has_inner(site: Site) -> bool:
     return site.inner is not None
 
 
+def _inner_to_leave_out(site: Site) -> bool:
+    """An inner function u ≠ x whose derivative is not plainly 1: leaving out u′ = 1 (sin(x + 1))
+    changes nothing."""
+    return _has_inner(site) and _inner_derivative(site, None) != 1
+
+
 def _product_of_derivatives(site, variant, partials, derivatives) -> Expr:
     """(f·g)′ = f′·g′: each factor that changes replaced by its derivative."""
     return sp.Mul(*(d if o.has(site.wrt) else o for o, d in zip(site.operands, derivatives)))
@@ -160,15 +169,107 @@ def _exponent_is_not_trivial(site: Site) -> bool:
     return isinstance(site.node, sp.Pow) and site.operands[1] not in (0, 1)
 
 
-def _exponential_as_power(site: Site, variant) -> tuple[Expr, ...]:
-    """d/du aᵘ = u·aᵘ⁻¹: the exponential differentiated as if it were a power."""
+def _power_raised(site: Site, variant) -> tuple[Expr, ...]:
+    """d/du uⁿ = n·uⁿ⁺¹: the exponent raised by one instead of lowered (x⁻² ↦ −2x⁻¹)."""
     base, exponent = site.operands
-    return (site.partials[0], exponent * base ** (exponent - 1))
+    return (exponent * base ** (exponent + 1),) + site.partials[1:]
+
+
+def _is_square_root(site: Site) -> bool:
+    return isinstance(site.node, sp.Pow) and site.operands[1] == sp.Rational(1, 2)
+
+
+def _sqrt_without_half(site: Site, variant) -> tuple[Expr, ...]:
+    """d/du √u = 1/√u: the factor ½ of 1/(2√u) lost."""
+    return (1 / sp.sqrt(site.operands[0]),) + site.partials[1:]
+
+
+def _exponential_as_power(site: Site, variant) -> tuple[Expr, ...]:
+    """d/du aᵘ = u·aᵘ⁻¹ (and d/du eᵘ = u·eᵘ⁻¹): the exponential differentiated as if it
+    were a power."""
+    if isinstance(site.node, sp.Pow):
+        base, exponent = site.operands
+        return (site.partials[0], exponent * base ** (exponent - 1))
+    (exponent,) = site.operands
+    return (exponent * sp.exp(exponent - 1),)
+
+
+def _exponential_without_ln(site: Site, variant) -> tuple[Expr, ...]:
+    """d/du aᵘ = aᵘ: the factor ln a left out, as if a were e."""
+    base, exponent = site.operands
+    return (site.partials[0], base**exponent)
+
+
+def _log_base_without_ln(site: Site, variant) -> tuple[Expr, ...]:
+    """d/du log_b u = 1/u: the factor 1/ln b left out, as if b were e."""
+    argument, base = site.operands
+    return (1 / argument,) + site.partials[1:]
+
+
+def _base_is_constant(site: Site) -> bool:
+    """log_b u with a base b free of x other than e (for which 1/u is right)."""
+    base = site.operands[1]
+    return not base.has(site.wrt) and base != sp.E
 
 
 def _cos_sign(site: Site, variant) -> tuple[Expr, ...]:
     """d/du cos u = sin u: the minus sign lost."""
     return (sp.sin(site.operands[0]),)
+
+
+def _sin_sign(site: Site, variant) -> tuple[Expr, ...]:
+    """d/du sin u = −cos u: a minus sign added (as in d/du cos u = −sin u)."""
+    return (-sp.cos(site.operands[0]),)
+
+
+def _tan_unsquared(site: Site, variant) -> tuple[Expr, ...]:
+    """d/du tan u = sec u: the square of sec² u lost."""
+    return (sp.sec(site.operands[0]),)
+
+
+def _quotient_plus(site, variant, partials, derivatives) -> Expr:
+    """(a/b)′ = (a′·b + a·b′)/b²: the quotient rule with the product rule's plus."""
+    (a, b), (da, db) = site.operands, derivatives
+    return (da * b + a * db) / b**2
+
+
+def _ln_reciprocal_of_inner(site, variant, partials, derivatives) -> Expr:
+    """(ln u)′ = 1/u′: the reciprocal of the inner derivative instead of u′/u."""
+    return 1 / derivatives[site.dependent[0]]
+
+
+def _reciprocal_differs(site: Site) -> bool:
+    """1/u′ ≠ u′/u: an inner function u ≠ x that is not u′² (u = x²/4 has 1/u′ = u′/u = 2/x)."""
+    if not _has_inner(site):
+        return False
+    difference = site.inner - _inner_derivative(site, None) ** 2
+    return has_large_powers(difference) or sp.expand(difference) != 0
+
+
+def _constant_terms(site: Site) -> tuple[int, ...]:
+    """The terms of a sum free of x (the 5 of x² + 5), whose derivative 0 drops them."""
+    return tuple(i for i, term in enumerate(site.operands)
+                 if not term.has(site.wrt) and term != 0)
+
+
+def _kept_constants(site: Site) -> tuple[tuple[int, ...], ...]:
+    """Which constant terms are kept: each one alone, and all of them together."""
+    terms = _constant_terms(site)
+    return tuple((i,) for i in terms) + ((terms,) if len(terms) > 1 else ())
+
+
+def _constant_kept(site, variant, partials, derivatives) -> Expr:
+    """d/dx (u + c) = u′ + c: the derivative of each constant term of ``variant`` taken as
+    the constant itself."""
+    return combination(site, partials, derivatives) + _constant(site, variant)
+
+
+def _constant(site: Site, variant) -> Expr:
+    return sp.Add(*_constants(site, variant))
+
+
+def _constants(site: Site, variant) -> Expr:
+    return sp.Tuple(*(site.operands[i] for i in variant))
 
 
 def _not_held_constant(site, variant, partials, derivatives) -> Expr:
@@ -218,7 +319,8 @@ OWN_INNER_MISTAKE = ("ln", "exp")
 
 def _chain_without_inner(site: Site) -> bool:
     """A rule applied through the chain rule to an inner function u ≠ x."""
-    return site.rule.chain and site.rule.id not in OWN_INNER_MISTAKE and _has_inner(site)
+    return (site.rule.chain and site.rule.id not in OWN_INNER_MISTAKE
+            and _inner_to_leave_out(site))
 
 
 TABLE: tuple[Mistake, ...] = (
@@ -231,16 +333,31 @@ TABLE: tuple[Mistake, ...] = (
     Mistake("power-not-lowered", ("power",), "local", when=_exponent_is_not_trivial,
             partials=_power_not_lowered),
     Mistake("exponential-as-power", ("exponential", "exp"), "local",
-            when=lambda site: isinstance(site.node, sp.Pow), partials=_exponential_as_power),
-    Mistake("ln-without-inner", ("ln",), "combine", when=_has_inner,
+            partials=_exponential_as_power),
+    Mistake("ln-without-inner", ("ln",), "combine", when=_inner_to_leave_out,
             derivatives=_without_inner, detail=_inner_derivative),
     Mistake("cos-sign", ("cos",), "local", partials=_cos_sign),
-    Mistake("exp-without-inner", ("exp",), "combine", when=_has_inner,
+    Mistake("exp-without-inner", ("exp",), "combine", when=_inner_to_leave_out,
             derivatives=_without_inner, detail=_inner_derivative),
     Mistake("partial-not-constant", (CONSTANT.id,), "local", when=_varies_elsewhere,
             combine=_not_held_constant, detail=_held_variables),
     Mistake("missing-path", None, "combine", when=_several_paths, variants=_paths,
             derivatives=_without_path, detail=_dropped_term),
+    Mistake("constant-not-dropped", ("sum",), "local", when=_constant_terms,
+            variants=_kept_constants, combine=_constant_kept, detail=_constants),
+    Mistake("quotient-plus", ("quotient",), "combine", combine=_quotient_plus),
+    Mistake("sqrt-without-half", ("power",), "local", when=_is_square_root,
+            partials=_sqrt_without_half),
+    Mistake("sin-sign", ("sin",), "local", partials=_sin_sign),
+    Mistake("tan-unsquared", ("tan",), "local", partials=_tan_unsquared),
+    Mistake("power-raised", ("power",), "local", when=_exponent_is_not_trivial,
+            partials=_power_raised),
+    Mistake("exponential-without-ln", ("exponential",), "local",
+            partials=_exponential_without_ln),
+    Mistake("log-base-without-ln", ("log-base",), "local", when=_base_is_constant,
+            partials=_log_base_without_ln),
+    Mistake("ln-reciprocal-of-inner", ("ln",), "combine", when=_reciprocal_differs,
+            combine=_ln_reciprocal_of_inner, detail=_inner_derivative),
 )
 
 BY_ID = {m.id: m for m in TABLE}
@@ -359,8 +476,9 @@ class Application:
 def applications(expr: Expr, wrt: sp.Symbol, table: Sequence[Mistake] = TABLE
                  ) -> Iterator[Application]:
     """Every mistake of the table at every node where it applies, in table order, outermost
-    node first.  (Whether the result really differs from the right derivative is for the
-    caller to decide: a left-out inner derivative that is 1 changes nothing.)"""
+    node first.  Each record's ``when`` keeps it from nodes where it plainly changes nothing
+    (a constant term 0, an inner derivative 1); whether the result really differs from the
+    right derivative is still for the caller to decide (an inner derivative 1 in disguise)."""
     all_sites = sites(expr, wrt)
     for mistake in table:
         for site in all_sites:

@@ -79,11 +79,12 @@ class _Candidate:
 
 
 def choices(expr_text, seed: int = 0, *, wrt=None, order: int = 1,
-            wrong: int = WRONG_OPTIONS) -> MultipleChoice:
+            wrong: int = WRONG_OPTIONS, style: str = "textbook") -> MultipleChoice:
     """The right derivative of ``expr_text`` and ``wrong`` wrong ones from the mistake table,
-    shuffled reproducibly by ``seed``.  Raises ``InputError`` when the mistakes give fewer
+    shuffled reproducibly by ``seed``; ``style``: how the question's worked solution is worked
+    (its answer is the right option).  Raises ``InputError`` when the mistakes give fewer
     different wrong answers than needed (``x`` has none: no rule there can go wrong)."""
-    solution = worked_solution(expr_text, wrt, order=order, style="graph")
+    solution = worked_solution(expr_text, wrt, order=order, style=style)
     if not isinstance(solution, Solution):
         raise InputError("a multiple-choice question takes one function, not a vector")
     if not solution.verified:

@@ -46,9 +46,11 @@ Examples:
 @click.option("--vars", "variables", metavar="X,Y,...",
               help="With --gradient or --jacobian: the variables, in order (default: "
               "alphabetical).")
-@click.option("--style", type=click.Choice(list(STYLES)),
-              default="graph",
-              show_default=True, help="The worked solution whose steps a diagnosis refers to.")
+@click.option("--style", type=click.Choice(list(STYLES)), default="textbook",
+              show_default=True,
+              help="The worked solution whose lines a diagnosis names: textbook (as a "
+              "calculus textbook works it; one variable), graph (the computation graph) or "
+              "compact (rule by rule).")
 @click.option("--solution/--no-solution", "show_solution", default=None,
               help="Show the worked solution after the verdict (default: when the answer is "
               "wrong, so that the step a diagnosis names can be read).")

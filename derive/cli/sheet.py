@@ -13,10 +13,11 @@ from pathlib import Path
 import click
 
 import derive.api as api
+import derive.cli.moodle as moodle
 from derive.cli.output import format_for, write_output
 from derive.sheets.limits import MAX_COUNT, MAX_VARIANTS
 
-SHEET_FORMATS = ("latex", "markdown", "pdf")
+SHEET_FORMATS = ("latex", "markdown", "pdf", "moodle")
 
 SHEET_EXAMPLES = """
 \b
@@ -28,6 +29,8 @@ Examples:
   derive sheet my-bank.toml --count 5                 a bank file of your own
   derive sheet chain-rule --count 8 --multiple-choice -o quiz.pdf
   derive sheet chain-rule --count 4 --solutions --graph --plot -o worked.pdf
+  derive sheet chain-rule --count 10 --variants 3 -o quiz.xml   Moodle XML: STACK questions
+  derive sheet power-rule --count 5 --question-type numerical --at x=2 -o values.xml
 """
 
 
@@ -53,7 +56,14 @@ Examples:
               help="Put the answers and solutions in a file of their own, PATH-key.EXT "
               "(needs -o).")
 @click.option("--format", "fmt", type=click.Choice(SHEET_FORMATS),
-              help="Output format (default: from the -o suffix, else latex).")
+              help="Output format (default: from the -o suffix, else latex; moodle: a Moodle "
+              "XML quiz, from .xml).")
+@click.option("--question-type", "question_type", type=click.Choice(moodle.QUESTION_TYPES),
+              help=moodle.QUESTION_TYPE_HELP)
+@click.option("--at", "at", metavar="VAR=VALUE[,…]",
+              help="With --question-type numerical: the point of every question, a problem "
+              "undefined there drawn again (default: the problem's own point, else the first "
+              "of x = 1, 2, 1/2, -1, 3, … where f' has a value).")
 @click.option("-o", "--output", metavar="PATH", help="Write to PATH (a PDF needs one).")
 @click.option("--title", default="Derivatives", show_default=True, help="Title of the sheet.")
 @click.option("--course", default="", help="Course name, shown in the heading and header.")
@@ -75,8 +85,8 @@ Examples:
               help="Processes that work the problems (default: one per processor, one for a "
               "small sheet); the sheet is the same whatever N.")
 def sheet(banks, count, difficulty, topics, seed, variants, answers, solutions, separate, fmt,
-          output, title, course, author, date, instructions, templates, multiple_choice, graph,
-          plot, jobs):
+          question_type, at, output, title, course, author, date, instructions, templates,
+          multiple_choice, graph, plot, jobs):
     """A randomized problem sheet with worked, checked solutions.
 
     BANK is the name of a problem bank (see `derive problems`) or the path of your own bank
@@ -87,6 +97,11 @@ def sheet(banks, count, difficulty, topics, seed, variants, answers, solutions, 
     from derive.sheets.sheet import difficulty_range  # deferred: heavy import at start-up
 
     fmt = format_for(fmt, output, SHEET_FORMATS, "latex")
+    kind = moodle.question_type(fmt, question_type)
+    if kind is not None:
+        moodle.check_sheet_options(kind, at)
+    elif at is not None:
+        raise click.UsageError("--at goes with --format moodle --question-type numerical")
     answers = answers or multiple_choice
     if (graph or plot) and not solutions:
         raise click.UsageError("--graph and --plot draw in the worked solutions: add --solutions")
@@ -106,6 +121,13 @@ def sheet(banks, count, difficulty, topics, seed, variants, answers, solutions, 
     chosen = load_banks(banks)
     levels = difficulty_range(difficulty)
     seed = secrets.randbelow(1_000_000) if seed is None else seed
+    if kind is not None:
+        with _Progress(count * variants) as progress:
+            said = moodle.sheet(chosen, kind, at, templates, output, progress.advance,
+                                count=count, difficulty=levels, topics=topics, seed=seed,
+                                variants=variants, title=title, course=course, jobs=jobs)
+        click.echo(said, err=True)
+        return
     with _Progress(count * variants) as progress:
         made = api.make_sheet(chosen, count=count, difficulty=levels, topics=topics, seed=seed,
                               variants=variants, title=title, course=course,

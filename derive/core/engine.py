@@ -9,7 +9,9 @@ node along every path from x is
 — the total-derivative rule; with one argument it is the chain rule, and for a pure chain
 dy/dx is the product of the local derivatives along it.  The result, written in the names,
 is substituted back into x and simplified once, at the end.  Higher derivatives work the
-previous order's final answer the same way.
+previous order's final answer the same way: d²y/dx² = d/dx[dy/dx], dy/dx as it was found and
+simplified — in the textbook style each order by the textbook's rules while it is no larger
+than an exercise (``TEXTBOOK_NODES``), else by the computation graph.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import sympy as sp
 from derive.functions import derivatives_as_subs
 from derive.core.graph import MAX_PATHS, OUTPUT_NAMES, Graph, arguments_of, decompose, paths
 from derive.core.local import Refused, derivative_step
-from derive.core.textbook import textbook_steps
+from derive.core.textbook import in_printed_order, textbook_steps
 from derive.core.timing import phase
 from derive.core.simplify import simplification_steps
 from derive.core.sizes import simplify_affordable, within_nodes
@@ -66,12 +68,11 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "graph",
         with phase("looking for points where the function is real"):
             require_real_values(function)
     partial = len(function.free_symbols) > 1 if partial is None else partial
-    if style == "textbook" and (partial or definitions or len(sequence) > 1
+    if style == "textbook" and (partial or definitions or len(set(sequence)) > 1
                                 or not within_nodes(function, TEXTBOOK_NODES)):
-        # several variables, the user's own graph and higher orders (whose labels the
-        # textbook layout does not yet name order by order) keep the computation-graph
-        # method; so does a function larger than any exercise, whose nested rule-by-rule
-        # layout would print each inner derivative again at every level
+        # several variables (a mixed partial derivative) and the user's own graph keep the
+        # computation-graph method; so does a function larger than any exercise, whose
+        # nested rule-by-rule layout would print each inner derivative again at every level
         style = "graph"
         notes.append("graph-method")
     elif style == "textbook" and name is None and "y" not in {
@@ -89,10 +90,15 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "graph",
     current, orders = expression, []
     for k, variable in enumerate(sequence):
         current = derivatives_as_subs(current)  # f′(g(x)) as SymPy's doit() writes it
+        if style == "textbook" and k > 0:    # the previous answer, its sums as printed
+            current = in_printed_order(current)
         graph = user_graph(current, definitions, variable) if definitions and k == 0 else None
-        steps, names, result, drawn = _one_order(current, variable, style, graph=graph,
+        worked_as = order_style(style, current, k + 1)
+        if worked_as != style:
+            notes.append(f"graph-method-order-{k + 1}")
+        steps, names, result, drawn = _one_order(current, variable, worked_as, graph=graph,
                                                  partial=partial, name=name,
-                                                 reserved=reserved)
+                                                 reserved=reserved, order=k + 1)
         with phase("checking the steps"):
             checks += check_steps(steps, names)
         if k == 0:
@@ -120,6 +126,16 @@ def solve(expression: sp.Expr, wrt, *, order: int = 1, style: str = "graph",
                     tuple(definitions),
                     tuple(sorted(function.free_symbols, key=lambda v: v.name)) or (sequence[0],),
                     evaluation, function, nodes, local)
+
+
+def order_style(style: str, expression: sp.Expr, order: int) -> str:
+    """The style the ``order``-th differentiation, of ``expression``, is worked in: the
+    solution's, except that a higher derivative in the textbook style larger than an exercise
+    (``TEXTBOOK_NODES``) is worked by the computation graph (the first order's size decided
+    the solution's style)."""
+    if style == "textbook" and order > 1 and not within_nodes(expression, TEXTBOOK_NODES):
+        return "graph"
+    return style
 
 
 def in_inputs(expression: sp.Expr, definitions) -> sp.Expr:
@@ -258,17 +274,18 @@ def at_point(e: sp.Expr, point: dict) -> sp.Expr:
 
 
 def _one_order(expression, wrt, style, graph=None, partial=False, name=None,
-               reserved=frozenset()):
-    """The steps of one differentiation, the name→x substitution they use, the simplified
-    result, and the computation graph with its local derivative steps (None for the compact
-    style, which works without one)."""
+               reserved=frozenset(), order=1):
+    """The steps of the ``order``-th differentiation (of ``expression``, the derivative of
+    order ``order`` − 1), the name→x substitution they use, the simplified result, and the
+    computation graph with its local derivative steps (None for the compact and textbook
+    styles, which work without one)."""
     with phase("differentiating"):
-        return _work(expression, wrt, style, graph, partial, name, reserved)
+        return _work(expression, wrt, style, graph, partial, name, reserved, order)
 
 
-def _work(expression, wrt, style, graph, partial, name, reserved):
+def _work(expression, wrt, style, graph, partial, name, reserved, order=1):
     if style == "textbook" and graph is None:
-        worked, names, found = textbook_steps(expression, wrt, name, reserved)
+        worked, names, found = textbook_steps(expression, wrt, name, reserved, order=order)
         tail, result = simplification_steps(found)
         return worked + _simplify_block(found, result, tail), names, result, None
 
@@ -292,8 +309,7 @@ def _work(expression, wrt, style, graph, partial, name, reserved):
     except Refused as refused:  # say it in the user's terms, not the intermediates'
         raise refused.in_inputs(names) from None
     combined, in_names = _combine(graph, local, partial)
-    with sp.evaluate(False):
-        substituted = in_names.xreplace(names)
+    substituted = graph.written_back(in_names)
     tail, result = simplification_steps(substituted)
     worked = tuple(s for per_node in local.values() for s in per_node.values())
     steps = (

@@ -198,6 +198,17 @@ class Solution(Checked, Displayed):
     def kind(self) -> str:
         return "partial" if self.partial else "derivative"
 
+    @property
+    def leibniz(self) -> Leibniz:
+        """d(name)/d(wrt) (∂ when ``partial``): the symbol of the derivative found; its order
+        is written by the printer (d²y/dx²)."""
+        return Leibniz(self.name, self.wrt, self.partial)
+
+    def derivative(self, k: int) -> sp.Expr:
+        """The k-th derivative of the function by ``wrt``, unevaluated, the function written
+        as an undefined function called ``name``: f⁽ᵏ⁾(x), what a label f″(x) stands for."""
+        return sp.Derivative(sp.Function(self.name.name)(self.wrt), (self.wrt, k))
+
 
 # --- several variables: gradients, Jacobians, Hessians (derive.core.multivariable) ----------
 

@@ -42,6 +42,8 @@ class Planner:
         self.labels = next((pair for pair in FACTOR_LABELS
                             if not ({*pair} & self.taken)), FACTOR_LABELS[-1])
         self.taken |= set(self.labels)
+        self._pairs = [self.labels]   # the factor labels at each depth of nesting
+        self._depth = 0
 
     # --- names ----------------------------------------------------------------------------
 
@@ -56,6 +58,16 @@ class Planner:
             if name not in self.taken:
                 self.taken.add(name)
                 return sp.Symbol(name, real=True)
+
+    def factor_labels(self) -> tuple[str, str]:
+        """The labels of the two factors of a product or quotient: f and g; inside a factor
+        of another product or quotient the next free pair (F and G), so that no letter
+        stands for two things at once (siblings at the same depth share theirs)."""
+        while len(self._pairs) <= self._depth:
+            free = [pair for pair in FACTOR_LABELS if not ({*pair} & self.taken)]
+            self._pairs.append(free[0] if free else self._pairs[-1])
+            self.taken |= set(self._pairs[-1])
+        return self._pairs[self._depth]
 
     # --- what the rules see ---------------------------------------------------------------
 
@@ -127,8 +139,12 @@ class Planner:
 
     def _two_factors(self, e, rule, f, g, of):
         """The product rule (fg)′ = f′g + fg′ or the quotient rule (f/g)′ = (f′g − fg′)/g²."""
-        df, dg = (self.work(part, of=sp.Symbol(label))
-                  for part, label in zip((f, g), self.labels))
+        labels = self.factor_labels()
+        self._depth += 1
+        try:
+            df, dg = (self.work(part, of=sp.Symbol(label)) for part, label in zip((f, g), labels))
+        finally:
+            self._depth -= 1
         a, b = df.result, dg.result
         if rule == "product":
             expanded = sp.Add(_times(a, g), _times(f, b), evaluate=False)
@@ -212,10 +228,34 @@ def rewrite(e: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
     return e
 
 
+def in_printed_order(e: sp.Expr) -> sp.Expr:
+    """``e`` with the terms of every sum in the order they are printed (SymPy's ordered
+    terms), held unevaluated, and nothing else changed: a higher derivative works the
+    previous order's answer term by term as it was printed (d/dx[4x³] − d/dx[6x] for
+    4x³ − 6x, not −6x first as SymPy stores it)."""
+    if isinstance(e, sp.Add):
+        with sp.evaluate(False):
+            return sp.Add(*(in_printed_order(t) for t in e.as_ordered_terms()))
+    if not isinstance(e, (sp.Mul, sp.Pow, sp.Function)) or isinstance(e, sp.Subs):
+        return e
+    args = tuple(in_printed_order(a) for a in e.args)
+    if args == e.args:
+        return e
+    with sp.evaluate(False):
+        return e.func(*args)
+
+
 def textbook_steps(expression: sp.Expr, wrt: sp.Symbol, name: sp.Symbol,
-                   reserved=frozenset()) -> tuple[tuple[Step, ...], dict, sp.Expr]:
+                   reserved=frozenset(), order: int = 1
+                   ) -> tuple[tuple[Step, ...], dict, sp.Expr]:
     """The steps of one differentiation in the textbook style (before simplification), the
-    intermediates' definitions in x, and the derivative found."""
+    intermediates' definitions in x, and the derivative found.
+
+    ``expression`` is the function ``name`` (``order`` 1) or its derivative of order
+    ``order`` − 1, which the ``order``-th differentiation works: d²y/dx² = d/dx[dy/dx].  The
+    top step is of ``name`` (its label says which order it is), except a composition in a
+    higher order: its outer layer is a quantity of its own (v = sec²(x), dv/dx = dv/du ·
+    du/dx), not y, which is the function itself."""
     taken = {s.name for s in expression.free_symbols} | {str(n) for n in reserved} | {
         str(name)}
     planner = Planner(wrt, taken)
@@ -223,6 +263,7 @@ def textbook_steps(expression: sp.Expr, wrt: sp.Symbol, name: sp.Symbol,
     shorter = rewrite(expression, wrt)
     if sp.srepr(shorter) != sp.srepr(expression):  # a sum is rebuilt even when unchanged
         steps.append(Step("rewrite", expression, shorter, wrt, claim=EQUAL))
-    worked = planner.work(shorter, of=name)
+    composed = order > 1 and planner.composition(shorter) is not None
+    worked = planner.work(shorter, of=None if composed else name)
     steps.append(worked)
     return tuple(steps), planner.names, worked.result

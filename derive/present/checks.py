@@ -4,8 +4,8 @@ on a gradient or Jacobian answer entry by entry (``ArrayAnswerCheck``,
 words of ``mistakes.j2`` and ``mistakes/<id>.j2``), their JSON and their one-line summaries.
 
 ``document`` takes one option of its own, ``solution``: include the worked solution (None,
-the default: when the answer, or an entry, is wrong, so that the step numbers a diagnosis
-gives can be read).
+the default: when the answer, or an entry, is wrong, so that the step a diagnosis names — a
+numbered step, or in a textbook solution a line by its label — can be read).
 """
 
 from __future__ import annotations
@@ -71,6 +71,26 @@ def describe(app: Application, fmt: str = "text", templates: Optional[str] = Non
     return " ".join(str(module.clause(app)).split())
 
 
+def where(app: Application, ref, solution, fmt: str = "text",
+          templates: Optional[str] = None) -> str:
+    """Where in the worked solution a mistake is made, in words: ``at step 3: chain rule``, or
+    in a textbook solution the line, as printed, and its rule (``at dy/dx: the product rule
+    for x² sin(x): (fg)′ taken as f′g′``)."""
+    module = environment(fmt, templates).get_template(f"{fmt}/mistakes.j2").module
+    orders = len(solution.sequence) or 1
+    return " ".join(str(module.where(ref, orders, app)).split())
+
+
+def line_label(ref, fmt: str = "text", templates: Optional[str] = None) -> Optional[str]:
+    """The label a textbook solution prints the line of ``ref`` with (``dy/dx = dy/du ·
+    du/dx``, ``f′ = 2x``), to find it by; None in the other styles, which number their
+    steps."""
+    if not ref.role:
+        return None
+    module = environment(fmt, templates).get_template(f"{fmt}/mistakes.j2").module
+    return " ".join(str(module.label(ref)).split())
+
+
 # --- JSON ---------------------------------------------------------------------------------
 
 def json_data(result, templates: Optional[str] = None) -> dict:
@@ -101,10 +121,13 @@ def check_json(result: AnswerCheck, templates: Optional[str] = None) -> dict:
         "mistake": best.mistakes[0].id if best else None,
         "mistakes": [a.id for a in best.mistakes] if best else [],
         "step": best.steps[0].number if best else None,
+        "line": line_label(best.steps[0], templates=templates) if best else None,
         "explanation": explanation(result, templates),
         "diagnoses": [
             {"mistakes": [{"id": a.id, "title": mistake_title(a.id, templates=templates),
                            "node": to_text(a.node), "step": ref.number,
+                           "line": line_label(ref, templates=templates),
+                           "where": where(a, ref, result.solution, templates=templates),
                            "explanation": describe(a, templates=templates)}
                           for a, ref in d.pairs],
              "order": d.order}

@@ -17,6 +17,9 @@ A formula that cannot be read, or reads back as something else, raises
 :class:`~derive.errors.VerificationError` (exit code 3) with a one-line message naming it.
 :func:`read_back_leibniz` does the same for a derivative symbol (``df/dx``, ``∂²f/∂y∂x``,
 ``\\frac{d f}{d x}``): the symbol read back must name the same function, variables and order.
+A formula that is a whole derivative label, ``f″(x)``, ``f⁽⁴⁾(x)``, ``f^{(4)}\\left(x\\right)``,
+printed for the derivative of a function of one variable, is read as a label: its name, its
+number of primes (or its order) and its variable must be those of the derivative.
 
 Results are cached per (format, printed text, expression): a solution prints the same
 expression many times (the function, each "so …" line, the JSON of each step).
@@ -112,6 +115,9 @@ def read_back(printed: str, expr, fmt: str) -> str:
 @lru_cache(maxsize=4096)
 def _problem(printed: str, expr: sp.Basic, fmt: str) -> Optional[str]:
     """Why ``printed`` is not ``expr`` (a one-line message), or None."""
+    label = _prime_label(printed, fmt)
+    if label is not None and _prime_derivative(expr) is not None:
+        return _label_problem(printed, label, _prime_derivative(expr))
     names = frozenset(s.name for s in expr.free_symbols if isinstance(s, sp.Symbol))
     try:
         # derive's own output may be longer and deeper than what a user may type
@@ -123,6 +129,68 @@ def _problem(printed: str, expr: sp.Basic, fmt: str) -> Optional[str]:
     if not same_function(read, expr):
         return (f"read-back: the printed formula '{_short(printed)}' is not the expression "
                 f"that was checked")
+    return None
+
+
+# ------------------------------------------------------------------------------------------
+# Derivative labels f′(x), f″(x), f⁽⁴⁾(x)
+# ------------------------------------------------------------------------------------------
+# A derivative of a function of one variable is labelled with primes: f′(x), f″(x), f‴(x),
+# f⁽⁴⁾(x); in LaTeX f'(x), f''\left(x\right), f^{(4)}\left(x\right) or f^{\prime\prime}(x).
+# The parser reads some of these (f″(x)) but not all (f⁽⁴⁾(x); f^{(4)} would read as a power),
+# so a formula that is one such label, printed for such a derivative, is read as a label:
+# its name, order and variable must be those of the derivative.
+_TEXT_LABEL = re.compile(r"^(?P<name>[^\s()′″‴'⁽]+)(?:(?P<marks>[′″‴']+)|⁽(?P<n>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾)"
+                         r"\((?P<arg>[^()]+)\)$")
+_LATEX_LABEL = re.compile(r"^(?P<name>(?:\\mathit\{[A-Za-z]+\}|\\?[A-Za-z]+)(?:_\{[^{}()]+\})?)"
+                          r"(?:(?P<marks>'+)|\^\{\((?P<n>\d+)\)\}"
+                          r"|\^\{(?P<primes>(?:\\prime\s*)+)\})"
+                          r"(?:\\left\((?P<arg>[^()]+)\\right\)|\((?P<arg2>[^()]+)\))$")
+_MARKS = {"′": 1, "″": 2, "‴": 3, "'": 1}
+_ALL_SUPER_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def _prime_label(printed: str, fmt: str):
+    """(name, order, variable) of a printed label f″(x), or None when ``printed`` is not one."""
+    found = (_LATEX_LABEL if fmt == "latex" else _TEXT_LABEL).match(printed.strip())
+    if not found:
+        return None
+    if found["marks"]:
+        order = sum(_MARKS[c] for c in found["marks"])
+    elif found["n"]:
+        order = int(found["n"].translate(_ALL_SUPER_DIGITS))
+    else:
+        order = found["primes"].count("\\prime")
+    argument = found["arg"] if found["arg"] is not None else found.groupdict().get("arg2")
+    return found["name"], order, argument
+
+
+def _prime_derivative(expr):
+    """(function name, order, variable) when ``expr`` is the derivative of an undefined
+    function of one variable by that variable, f⁽ⁿ⁾(x); else None."""
+    if not isinstance(expr, sp.Derivative):
+        return None
+    inner = expr.expr
+    if not (isinstance(inner, AppliedUndef) and len(inner.args) == 1
+            and isinstance(inner.args[0], sp.Symbol)):
+        return None
+    variable = inner.args[0]
+    if any(v != variable for v in expr.variables):
+        return None
+    return inner.func.__name__, len(expr.variables), variable.name
+
+
+def _label_problem(printed: str, label, derivative) -> Optional[str]:
+    """Why the printed label does not name ``derivative`` (a one-line message), or None."""
+    name, order, argument = label
+    wanted_name, wanted_order, wanted_variable = derivative
+    read_name, read_variable = _symbol_name(name), _symbol_name(argument)
+    if read_name is None or read_variable is None:
+        return f"read-back: the printed label '{_short(printed)}' cannot be read back"
+    if (_plain(read_name), order, _plain(read_variable)) != (
+            _plain(wanted_name), wanted_order, _plain(wanted_variable)):
+        return (f"read-back: the printed label '{_short(printed)}' does not name the "
+                f"derivative that was checked")
     return None
 
 

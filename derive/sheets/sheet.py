@@ -60,6 +60,7 @@ from derive.core.steps import Solution
 from derive.core.timing import time_limit
 from derive.errors import InputError, TimeLimitExceeded, VerificationError, own_errors
 from derive.read.parsing import ParseError
+from derive.read.request import check_style
 from derive.read.worked import worked, worked_array
 from derive.sheets.banks import (Bank, Filled, Read, Template, Value, format_value, ill_posed,
                                  read_filled, template_error)
@@ -72,6 +73,7 @@ CHOICE_DRAWS = 3             # draws of a template whose mistakes give too few w
 CHOICE_KINDS = ("derivative", "partial")
 PICTURED_KINDS = ("derivative", "graph")
 PARALLEL_FROM = 8            # problems (count × variants) from which processes pay off
+STYLE = "textbook"           # how the solutions are worked, unless the sheet says otherwise
 
 # what asks a multiple-choice question: ``derive.checking.quiz.choices`` (expression text,
 # seed, wrt=, order=) → its options (``.options``: ``.expression``, ``.correct``, ``.id``)
@@ -173,6 +175,7 @@ class Sheet:
     multiple_choice: bool = False
     graph: bool = False            # the computation graph in the worked solutions
     plot: bool = False             # the plot of f and f′ in the worked solutions
+    style: str = "textbook"        # how the solutions are worked (derive.core.engine.STYLES)
 
     @property
     def pictures(self) -> bool:
@@ -321,24 +324,28 @@ def _zero_parts(solution) -> Optional[str]:
 
 
 @own_errors
-def _work(template: Template, filled: Filled):
-    """The worked solution of a filled template, read and solved as the Python interface
-    does (``derive.read.worked``)."""
+def _work(template: Template, filled: Filled, style: str = STYLE, picture: bool = False):
+    """The worked solution of a filled template in ``style``, read and solved as the Python
+    interface does (``derive.read.worked``); ``picture``: with the computation graph, for its
+    drawing, whatever the style."""
     where = list(filled.where) or None
     if template.kind in ("gradient", "jacobian", "hessian"):
         return worked_array(template.kind, filled.expression,
-                            ",".join(filled.variables) or None, at=filled.at, where=where)
+                            ",".join(filled.variables) or None, at=filled.at, where=where,
+                            style=style)
     wrt = list(filled.wrt) if len(filled.wrt) > 1 else (filled.wrt[0] if filled.wrt else None)
     return worked(filled.expression, wrt, order=filled.order, at=filled.at, where=where,
-                  style="graph")
+                  style=style, picture=picture)
 
 
 def _shown(values) -> str:
     return ", ".join(f"{n}={format_value(v)}" for n, v in values) or "no parameters"
 
 
-def solve_draw(template: Template, values, filled: Filled) -> Union[Solution, ArraySolution, str]:
-    """The checked solution of one draw, or the reason (text) why the draw is ill-posed."""
+def solve_draw(template: Template, values, filled: Filled, style: str = STYLE,
+               picture: bool = False) -> Union[Solution, ArraySolution, str]:
+    """The checked solution of one draw (worked in ``style``, with its computation graph
+    when ``picture``), or the reason (text) why the draw is ill-posed."""
     def too_slow():
         return TimeLimitExceeded(f"{template.where_is()}: problem {template.id!r} "
                                  f"({_shown(values)}) took more than {PROBLEM_SECONDS:g} s "
@@ -346,7 +353,7 @@ def solve_draw(template: Template, values, filled: Filled) -> Union[Solution, Ar
 
     try:
         with time_limit(PROBLEM_SECONDS, too_slow):
-            solution = _work(template, filled)
+            solution = _work(template, filled, style, picture)
     except ParseError as error:
         if ill_posed(error):
             return "it divides by zero"
@@ -382,12 +389,13 @@ def choice_ready(template: Template) -> bool:
     return template.kind in CHOICE_KINDS and not template.where and template.at is None
 
 
-def ask(filled: Filled, seed: int, choices: AskChoices) -> Union[Choices, str]:
-    """The multiple-choice question of a filled template (asked by ``choices``), or why
-    there is none."""
+def ask(filled: Filled, seed: int, choices: AskChoices,
+        style: str = STYLE) -> Union[Choices, str]:
+    """The multiple-choice question of a filled template (asked by ``choices``, its right
+    option the answer of a solution worked in ``style``), or why there is none."""
     wrt = list(filled.wrt) if len(filled.wrt) > 1 else (filled.wrt[0] if filled.wrt else None)
     try:
-        question = choices(filled.expression, seed, wrt=wrt, order=filled.order)
+        question = choices(filled.expression, seed, wrt=wrt, order=filled.order, style=style)
     except InputError:
         return TOO_FEW_MISTAKES
     return Choices(tuple(Choice(o.expression, o.correct, o.id) for o in question.options),
@@ -397,10 +405,12 @@ def ask(filled: Filled, seed: int, choices: AskChoices) -> Union[Choices, str]:
 def draw_problem(template: Template, number: int, rng: random.Random, taken: set,
                  elsewhere: frozenset = frozenset(), *,
                  quiz_seed: Optional[int] = None,
-                 choices: Optional[AskChoices] = None) -> Problem:
+                 choices: Optional[AskChoices] = None, style: str = STYLE,
+                 picture: bool = False) -> Problem:
     """Draw values for ``template`` until the problem is well-posed and not in ``taken``
     (the keys of the problems already on this variant); one that is in ``elsewhere`` (the
-    same problem in earlier variants) is taken only when nothing else turns up.  With
+    same problem in earlier variants) is taken only when nothing else turns up.  The
+    solution is worked in ``style`` (with its computation graph when ``picture``).  With
     ``quiz_seed``, the problem is also asked as multiple choice (``ask``, by ``choices``); a
     template whose draws give too few wrong answers ``CHOICE_DRAWS`` times raises
     ``NoChoices``."""
@@ -413,12 +423,12 @@ def draw_problem(template: Template, number: int, rng: random.Random, taken: set
     refused = 0
 
     def finish(values, filled, key, read) -> Union[Problem, str]:
-        outcome = solve_draw(template, values, filled)
+        outcome = solve_draw(template, values, filled, style, picture)
         if isinstance(outcome, str):
             return outcome
         question = None
         if quiz_seed is not None:
-            question = ask(filled, quiz_seed, choices)
+            question = ask(filled, quiz_seed, choices, style)
             if isinstance(question, str):
                 return question
         return Problem(number, template, values, filled, outcome, key, read.functions,
@@ -479,9 +489,9 @@ def variant_label(index: int) -> str:
 @dataclass(frozen=True)
 class Slot:
     """The work of one problem of one variant: the templates to try in turn (the chosen one,
-    then, on a multiple-choice sheet, the others of its bank) and, on a multiple-choice
-    sheet, the function that asks the question (module-level, so a slot pickles for a
-    worker process)."""
+    then, on a multiple-choice sheet, the others of its bank), on a multiple-choice sheet
+    the function that asks the question (module-level, so a slot pickles for a worker
+    process), the style of the solution and whether its computation graph is drawn."""
 
     variant: int
     number: int
@@ -489,6 +499,8 @@ class Slot:
     seed: int
     multiple_choice: bool = False
     choices: Optional[AskChoices] = None
+    style: str = STYLE
+    picture: bool = False
 
     @property
     def stream(self) -> str:
@@ -512,7 +524,8 @@ def work_slot(slot: Slot, taken=frozenset(), elsewhere=frozenset(), state=None):
     for template in slot.templates:
         try:
             problem = draw_problem(template, slot.number, rng, set(taken), frozenset(elsewhere),
-                                   quiz_seed=slot.quiz_seed, choices=slot.choices)
+                                   quiz_seed=slot.quiz_seed, choices=slot.choices,
+                                   style=slot.style, picture=slot.picture)
         except NoChoices as error:
             last = error
             continue
@@ -583,8 +596,10 @@ def make_sheet(banks: Sequence[Bank], *, count: int = 10, difficulty=None,
                instructions: str = "", multiple_choice: bool = False, graph: bool = False,
                plot: bool = False, jobs: Optional[int] = None,
                progress: Optional[Callable[[Problem], None]] = None,
-               choices: Optional[AskChoices] = None) -> Sheet:
-    """A sheet of ``count`` problems from ``banks`` in ``variants`` versions.
+               choices: Optional[AskChoices] = None, style: str = STYLE) -> Sheet:
+    """A sheet of ``count`` problems from ``banks`` in ``variants`` versions, their worked
+    solutions in ``style`` ("textbook", "graph" or "compact"; the textbook style works a
+    function of one variable, the others are worked as computation graphs).
 
     ``difficulty`` is None or (low, high); ``topics`` keeps templates with one of these tags.
     ``multiple_choice`` asks every problem with four options, by ``choices`` (a module-level
@@ -601,6 +616,7 @@ def make_sheet(banks: Sequence[Bank], *, count: int = 10, difficulty=None,
                          f"not {variants}")
     if jobs is not None and jobs < 1:
         raise InputError(f"the number of jobs must be at least 1, not {jobs}")
+    check_style(style)
     if multiple_choice and choices is None:
         raise TypeError("a multiple-choice sheet needs the function that asks the questions: "
                         "choices=derive.checking.quiz.choices (derive.api.make_sheet passes "
@@ -618,7 +634,7 @@ def make_sheet(banks: Sequence[Bank], *, count: int = 10, difficulty=None,
             random.Random(f"derive sheet {seed}: others {number}").shuffle(others)
         candidates.append((template, *others))
     slots = [Slot(index, number, candidates[number - 1], seed, multiple_choice,
-                  choices if multiple_choice else None)
+                  choices if multiple_choice else None, style, graph)
              for index in range(variants) for number in range(1, count + 1)]
     if jobs is None:
         jobs = default_jobs() if len(slots) >= PARALLEL_FROM else 1
@@ -642,5 +658,5 @@ def make_sheet(banks: Sequence[Bank], *, count: int = 10, difficulty=None,
         done.append(Variant(variant_label(index), tuple(problems)))
     return Sheet(title=title, seed=seed, variants=tuple(done), banks=tuple(banks),
                  course=course, date=date, author=author, instructions=instructions,
-                 multiple_choice=multiple_choice, graph=graph, plot=plot)
+                 multiple_choice=multiple_choice, graph=graph, plot=plot, style=style)
 
