@@ -63,10 +63,11 @@ def trace(expression, mode: str = "reverse", **options):
     return make_trace(expression, mode, **options)
 
 
-def check(expression, answer: str, wrt=None, **options):
-    """The verdict on a student's answer (``derive.checking.answers.check``)."""
+def check(expression, answer: str, wrt=None, *, style: str = "textbook", **options):
+    """The verdict on a student's answer (``derive.checking.answers.check``); a diagnosis
+    names the step of the solution worked in ``style``."""
     from derive.checking.answers import check as judge  # deferred: heavy import at start-up
-    return judge(expression, answer, wrt, **options)
+    return judge(expression, answer, wrt, style=style, **options)
 
 
 def check_array(kind: str, expression, answer: str, variables=None, **options):
@@ -82,14 +83,79 @@ def matrix(expression: str, wrt: str, shapes, **options):
     return solve_matrix(expression, wrt, shapes, **options)
 
 
-def make_sheet(banks, **options):
-    """A randomized sheet (``derive.sheets.sheet.make_sheet``); its multiple-choice options
-    come from the mistake catalogue (``derive.checking.quiz.choices``)."""
+def make_sheet(banks, *, style: str = "textbook", **options):
+    """A randomized sheet (``derive.sheets.sheet.make_sheet``), its solutions worked in
+    ``style``; its multiple-choice options come from the mistake catalogue
+    (``derive.checking.quiz.choices``)."""
     from derive.checking.quiz import choices  # deferred: heavy import at start-up
     from derive.sheets.sheet import make_sheet as make  # deferred: heavy import at start-up
-    return make(banks, choices=choices, **options)
+    return make(banks, choices=choices, style=style, **options)
+
+
+def moodle_question(expression, question_type: str = "stack", *, wrt=None, order: int = 1,
+                    at=None, title: str = "Derivatives", course: str = ""):
+    """A quiz of one question "differentiate ``expression``" (``derive.checking.moodle``), in
+    the category ``$course$/course/title``; ``at``: the point of a numerical question."""
+    from derive.checking.moodle import Ask, category_path, quiz  # deferred: heavy import at start-up
+    ask = Ask(str(expression), "", wrt=wrt, order=order, at=at)
+    return quiz([(category_path(course, title), [ask])], question_type)
+
+
+def moodle_sheet(banks, question_type: str = "stack", *, at=None, **options):
+    """A quiz drawn as ``make_sheet`` draws a sheet (``options`` are its options), from the
+    problems of ``banks`` that can be asked as ``question_type`` questions
+    (``derive.checking.moodle.askable``): one category ``$course$/course/title``, or with
+    several variants one category per problem holding its variants, so that a quiz can draw
+    one of them at random.  ``at``: the point of every numerical question (each problem is
+    drawn at it: one whose function is undefined there is drawn again)."""
+    from dataclasses import replace  # deferred: only a quiz needs it
+    from derive.checking.moodle import RememberedChoices  # deferred: heavy import at start-up
+    from derive.checking.moodle import STYLE, askable  # deferred: heavy import at start-up
+    from derive.sheets.sheet import make_sheet as make  # deferred: heavy import at start-up
+    point = None if at is None else at if isinstance(at, str) else ",".join(
+        f"{name}={value}" for name, value in dict(at).items())
+    usable = [replace(bank, templates=tuple(t if point is None else replace(t, at=point)
+                                            for t in bank.templates
+                                            if askable(t.kind, t.where, t.at, question_type)))
+              for bank in banks]
+    if not any(bank.templates for bank in usable):
+        names = ", ".join(bank.name for bank in banks)
+        raise InputError(f"no problem in {names} can be asked as a {question_type} question "
+                         "(Moodle questions ask for f' of one function)")
+    remembered = RememberedChoices()
+    sheet = make([b for b in usable if b.templates], style=STYLE, choices=remembered,
+                 multiple_choice=question_type == "multichoice", **options)
+    return _sheet_quiz(sheet, question_type, remembered)
+
+
+def _sheet_quiz(sheet, question_type: str, remembered):
+    """The questions of a drawn sheet, by category (``remembered``: the multiple-choice
+    options the sheet found)."""
+    from derive.checking.moodle import Ask, category_path, quiz  # deferred: heavy import at start-up
+    from derive.sheets.sheet import Slot  # deferred: heavy import at start-up
+    several = len(sheet.variants) > 1
+
+    def ask(variant: int, label: str, problem) -> Ask:
+        filled = problem.filled
+        wrt = (list(filled.wrt) if len(filled.wrt) > 1
+               else filled.wrt[0] if filled.wrt else None)
+        seed = Slot(variant, problem.number, (), sheet.seed, True).quiz_seed
+        return Ask(filled.expression, f"Problem {problem.number}"
+                   + (f" (version {label})" if several else ""),
+                   wrt=wrt, order=filled.order, prompt=problem.prompt, seed=seed,
+                   solution=problem.solution,
+                   asked=remembered.found(filled.expression, seed, wrt, filled.order))
+
+    if not several:
+        asks = [ask(0, "A", p) for p in sheet.variants[0].problems]
+        groups = [(category_path(sheet.course, sheet.title), asks)]
+    else:
+        groups = [(category_path(sheet.course, sheet.title, f"Problem {n}"),
+                   [ask(i, v.label, v.problems[n - 1]) for i, v in enumerate(sheet.variants)])
+                  for n in range(1, sheet.count + 1)]
+    return quiz(groups, question_type)
 
 
 __all__ = ["differentiate", "gradient", "jacobian", "hessian", "trace", "check", "check_array",
-           "matrix", "make_sheet", "Solution", "ArraySolution",
-           "InputError", "ParseError"]
+           "matrix", "make_sheet", "moodle_question", "moodle_sheet", "Solution",
+           "ArraySolution", "InputError", "ParseError"]

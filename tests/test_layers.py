@@ -1,8 +1,10 @@
 """The package's layers, read from every module's imports with ``ast``: imports run one way.
 
-base (errors, functions, cache, files) ← core ← read ← features (ad, checking, matrices,
-sheets) ← api ← cli; present reads the records of core and the features and never solves.
-Nothing imports cli, and no two modules import each other, directly or round a cycle.  A
+base (errors, functions, cache, files) ← core ← read ← features (ad, calculus, checking, matrices,
+sheets) ← api ← cli and web (the server of ``derive serve``, beside the command line: its
+worker processes read requests and call the api); present reads the records of core and the
+features and never solves.  Nothing imports cli or web (but ``derive serve``, which starts
+the server), and no two modules import each other, directly or round a cycle.  A
 function-local import is allowed only with a comment saying it defers a heavy import.
 """
 
@@ -15,7 +17,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "derive"
 BASE = {"errors", "functions", "cache", "files"}
-FEATURES = {"ad", "checking", "matrices", "sheets"}
+FEATURES = {"ad", "calculus", "checking", "matrices", "sheets"}
 
 # the layers each layer may import (besides itself)
 ALLOWED = {
@@ -25,7 +27,8 @@ ALLOWED = {
     **{feature: {"base", "core", "read"} for feature in FEATURES},
     "present": {"base", "core", "read"} | FEATURES,
     "api": {"base", "core", "read", "present"} | FEATURES,
-    "cli": {"base", "core", "api", "present", "sheets"},
+    "cli": {"base", "core", "api", "present", "sheets", "web"},
+    "web": {"base", "core", "read", "api", "present", "sheets"},
     "package": {"base", "core", "api", "present"},
 }
 # what present may not import from the layers it reads: the solving modules
@@ -119,6 +122,18 @@ def test_nothing_imports_the_command_line():
             assert not any(layer(m) == "cli" for m in imported), name
 
 
+def test_only_the_serve_command_imports_the_web_server():
+    """The server is an optional extra: nothing loads it but ``derive serve`` (and that only
+    when it runs, by a deferred import)."""
+    for path in MODULES:
+        name = module_name(path)
+        if layer(name) == "web":
+            continue
+        for module, line, local, _ in imports(path):
+            if layer(module) == "web":
+                assert name == "derive.cli.serve" and local, f"{name}:{line} imports {module}"
+
+
 def test_no_import_cycles():
     """Depth-first search over module → imported module; a back edge is a cycle."""
     state: dict[str, int] = {}
@@ -146,4 +161,5 @@ def test_no_import_cycles():
 
 def test_the_layers_are_packages():
     folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
-    assert folders == {"core", "read", "ad", "checking", "matrices", "sheets", "present", "cli"}
+    assert folders == {"core", "read", "ad", "checking", "matrices", "sheets", "present", "cli",
+                       "web"}

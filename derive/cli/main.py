@@ -25,11 +25,13 @@ from derive.core.engine import STYLES
 from derive.core.timing import phase, time_limit
 from derive.present.linebreak import TEXT_WIDTH, text_width
 import derive.cli.check as check_command
+import derive.cli.moodle as moodle_command
+import derive.cli.serve as serve_command
 import derive.cli.sheet as sheet_command
 from derive.cli.picture_options import PICTURE_OPTIONS, picture_options, render_requested
 
 DEFAULT_TIMEOUT = 10.0
-SOLVE_FORMATS = ("text", "markdown", "latex", "json", "pdf", "dot", "svg")
+SOLVE_FORMATS = ("text", "markdown", "latex", "json", "pdf", "dot", "svg", "moodle")
 
 EXAMPLES = """
 \b
@@ -52,6 +54,8 @@ Examples:
   derive "x^2 e^(-x)" --plot --range -1,4 --plot-file plot.png   the plot as an image
   derive "sin(x + x^2)" --format dot      the computation graph for Graphviz
   derive "x^2" -o x2.pdf                  the format from the suffix: .pdf .tex .md .json .txt
+  derive "x^2 sin(x)" -o q.xml            a Moodle question (STACK; --question-type multichoice
+                                          or numerical)
   derive help sheet                       the help of a command
 """
 
@@ -124,7 +128,8 @@ def text_columns(to_terminal: bool) -> int:
               "it); compact: the classical rule-by-rule solution.")
 @click.option("--format", "fmt", type=click.Choice(SOLVE_FORMATS),
               help="Output format (default: from the -o suffix, else text; pdf: compiled with "
-              "latexmk, needs -o; dot, svg: the computation graph alone, see --graph).")
+              "latexmk, needs -o; dot, svg: the computation graph alone, see --graph; moodle: "
+              "a Moodle XML question, from .xml, see --question-type).")
 @click.option("--standalone", is_flag=True, help="With --format latex: a complete document.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="Your own templates, used before the ones that ship with derive.")
@@ -149,13 +154,20 @@ def text_columns(to_terminal: bool) -> int:
               help="With --shape: numerator layout (the default: ∂y/∂x is m×n for y in ℝᵐ, "
               "x in ℝⁿ, a row for a scalar by a vector, the shape of Xᵀ by a matrix X) or "
               "denominator layout (the transpose: a gradient arranged like x or X).")
+@click.option("--question-type", "question_type",
+              type=click.Choice(moodle_command.QUESTION_TYPES),
+              help=moodle_command.QUESTION_TYPE_HELP)
 @picture_options
 def solve(expression, wrt, gradient, jacobian, hessian, variables, where, order, at, style, fmt,
           standalone, templates, output, timeout, mode="symbolic", seed_input=None, names=None,
-          shapes=(), layout=None):
+          shapes=(), layout=None, question_type=None):
     """Differentiate EXPRESSION (use - to read it from standard input; put -- before an
     expression that could be read as an option)."""
     fmt = format_for(fmt, output, SOLVE_FORMATS, "text")
+    kind = moodle_command.question_type(fmt, question_type)
+    if kind is not None:
+        moodle_command.solve(expression, wrt, order, at, kind, templates, output, timeout)
+        return
     if output:
         click.get_current_context().with_resource(text_width(text_columns(False)))
     if layout and not shapes:
@@ -346,3 +358,4 @@ def entry_point() -> None:
 main.add_command(check_command.check)
 main.add_command(sheet_command.sheet)
 main.add_command(sheet_command.problems)
+main.add_command(serve_command.serve)

@@ -17,7 +17,8 @@ from derive.errors import TimeLimitExceeded
 from derive.files import write_text
 
 SUFFIX_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".tex": "latex",
-                  ".json": "json", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".svg": "svg"}
+                  ".json": "json", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".svg": "svg",
+                  ".xml": "moodle"}
 
 
 def format_for(fmt: Optional[str], output: Optional[str], choices, default: str) -> str:
