@@ -715,3 +715,16 @@ def test_every_shipped_template_reads_with_its_sample_values(name):
     bank = read_bank(path.read_text(encoding="utf-8"), f"problems/{path.name}", name,
                      probing=True)
     assert bank.templates
+
+
+def test_sheet_style_chooses_how_the_worked_solutions_are_worked(capsys):
+    common = ["sheet", "product-rule", "--count", "1", "--seed", "3", "--solutions",
+              "--format", "markdown"]
+    assert run(common) == 0
+    textbook = capsys.readouterr().out
+    assert run(common + ["--style", "graph"]) == 0
+    graph = capsys.readouterr().out
+    assert "the product rule, $(fg)' = f'g + fg'$" in textbook
+    assert "Intermediate variables" not in textbook
+    assert "Intermediate variables" in graph and "Total derivative" in graph
+    assert run(common[:-2] + ["--style", "graph", "--format", "moodle"]) == 2

@@ -15,6 +15,7 @@ import click
 import derive.api as api
 import derive.cli.moodle as moodle
 from derive.cli.output import format_for, write_output
+from derive.core.engine import STYLES
 from derive.sheets.limits import MAX_COUNT, MAX_VARIANTS
 
 SHEET_FORMATS = ("latex", "markdown", "pdf", "moodle")
@@ -81,12 +82,16 @@ Examples:
 @click.option("--plot", is_flag=True,
               help="Plot f and its derivative in the worked solutions (pgfplots: latex or "
               "pdf), for derivatives of one variable.")
+@click.option("--style", type=click.Choice(list(STYLES)), default=None,
+              help="How the worked solutions (and the answers of --multiple-choice) are "
+              "worked: textbook (the default), graph or compact; problems of several "
+              "variables are always worked as computation graphs.")
 @click.option("--jobs", "-j", type=click.IntRange(1), metavar="N",
               help="Processes that work the problems (default: one per processor, one for a "
               "small sheet); the sheet is the same whatever N.")
 def sheet(banks, count, difficulty, topics, seed, variants, answers, solutions, separate, fmt,
           question_type, at, output, title, course, author, date, instructions, templates,
-          multiple_choice, graph, plot, jobs):
+          multiple_choice, graph, plot, style, jobs):
     """A randomized problem sheet with worked, checked solutions.
 
     BANK is the name of a problem bank (see `derive problems`) or the path of your own bank
@@ -133,7 +138,8 @@ def sheet(banks, count, difficulty, topics, seed, variants, answers, solutions, 
                               variants=variants, title=title, course=course,
                               author=author, date=date, instructions=instructions,
                               multiple_choice=multiple_choice, graph=graph, plot=plot,
-                              jobs=jobs, progress=progress.advance)
+                              jobs=jobs, progress=progress.advance,
+                              style=style or "textbook")
     key_parts = tuple(p for p, wanted in (("answers", answers), ("solutions", solutions))
                       if wanted)
     documents = [(output, ("problems",) + (() if separate else key_parts))]
