@@ -325,3 +325,22 @@ def test_a_bug_inside_an_answer_check_is_reported_as_derives_internal_error(monk
     with pytest.raises(derive.DeriveError, match="internal error") as raised:
         derive.check("x^2", "2x")
     assert isinstance(raised.value.__cause__, ZeroDivisionError)
+
+
+@pytest.mark.parametrize("function, wrt, order, point", [
+    ("x^3 sin(x)", None, 1, "x=2"),
+    ("|x|", None, 1, "x=0"),                     # a corner: no value, and why
+    ("sqrt(x)", None, 1, "x=0"),                 # unbounded
+    ("|x^3|", None, 1, "x=0"),                   # the formula is 0/0, its limit the value
+    ("sin(x)", None, 3, "x=pi/3"),
+    ("x^2 y^3", ["x", "y", "y"], 1, "x=1,y=-2"),
+    ("e^(2x)/(x+1)", None, 2, "x=1/2"),
+])
+def test_a_worked_solution_evaluated_at_a_point_is_the_solution_worked_there(function, wrt,
+                                                                             order, point):
+    from derive.read.worked import worked, worked_at
+    there = worked(function, wrt, order=order, at=point)
+    later = worked_at(worked(function, wrt, order=order), point)
+    assert later.evaluation == there.evaluation
+    assert later.value == there.value and later.point == there.point
+    assert later.render("text") == there.render("text")

@@ -27,7 +27,8 @@ from derive.checking.mistakes import applications
 from derive.cli.main import run
 from derive.core.verify import equivalent
 from derive.present.checks import mistake_title
-from derive.present.moodle import cdata, inline_html, number, render_quiz
+from derive.present.html import markdown_html, markdown_inline_html
+from derive.present.moodle import cdata, number, render_quiz
 from derive.present.render import environment
 from derive.read.parsing import parse
 from derive.sheets.banks import load_banks
@@ -407,10 +408,16 @@ def test_cdata_splits_its_end_marker():
     assert ET.fromstring(text).findtext("t") == "a]]>b <p>"
 
 
-def test_inline_html_escapes_words_and_math():
-    made = str(inline_html("if $x < 1$ & **step 2**: <b>"))
-    assert made == "if \\(x &lt; 1\\) &amp; <strong>step 2</strong>: &lt;b&gt;"
+def test_markdown_words_become_html_with_math_for_mathjax_and_nothing_else_as_markup():
+    made = str(markdown_inline_html("if $x < 1$ & **step 2**: <b>"))
+    assert "\\(x &lt; 1\\)" in made and "<strong>step 2</strong>" in made
+    assert "&amp;" in made and "&lt;b&gt;" in made and "<b>" not in made
     well_formed_html(made)
+    block = str(markdown_html("**Function.** $y = x$\n\n$$\n\\frac{a}{b} < 1\n$$\n\n"
+                              "| a | b |\n|---|---|\n| $x$ | <i> |\n"))
+    assert "\\[\\frac{a}{b} &lt; 1\\]" in block and "<table>" in block
+    assert "&lt;i&gt;" in block and "<i>" not in block
+    well_formed_html(f"<div>{block}</div>")
 
 
 def test_a_title_and_a_prompt_are_escaped():

@@ -282,9 +282,9 @@ class Judge:
 
     def defined(self, point) -> Optional[sp.Expr]:
         """The derivative's value at a point of the function's domain, else None."""
-        if _real(self.function, point) is None:
+        if real_at(self.function, point) is None:
             return None
-        return _real(self.truth, point)
+        return real_at(self.truth, point)
 
     @property
     def samples(self) -> list[dict]:
@@ -301,7 +301,7 @@ class Judge:
     def signature(self, e: sp.Expr) -> tuple:
         """The values of ``e`` at the sample points (None where it has no real value)."""
         e = self.concrete(e)
-        return tuple(_real(e, p) for p in self.samples)
+        return tuple(real_at(e, p) for p in self.samples)
 
     def differ_at(self, a: sp.Expr, b: Optional[sp.Expr] = None) -> Optional[dict]:
         """A point of the domain where a and b (default: the derivative) are both real and
@@ -311,7 +311,7 @@ class Judge:
         for point in self.candidates(ca.free_symbols | cb.free_symbols):
             if self.defined(point) is None:
                 continue
-            u, v = _real(ca, point), _real(cb, point)
+            u, v = real_at(ca, point), real_at(cb, point)
             if u is not None and v is not None and abs(u - v) > TOLERANCE * (1 + abs(v)):
                 return point
         return None
@@ -322,7 +322,7 @@ class Judge:
         concrete, agreed = self.concrete(answer), 0
         for point in self.candidates(concrete.free_symbols):
             want = self.defined(point)
-            got = None if want is None else _real(concrete, point)
+            got = None if want is None else real_at(concrete, point)
             if got is None:
                 continue
             if abs(got - want) > TOLERANCE * (1 + abs(want)):
@@ -364,7 +364,7 @@ def _exact(e: sp.Expr, point) -> sp.Expr:
         return e.xreplace(point).doit()
 
 
-def _real(e: sp.Expr, point) -> Optional[sp.Float]:
+def real_at(e: sp.Expr, point) -> Optional[sp.Float]:
     """e at the point as a real number, or None where it is undefined or not real.  The point
     is put in exactly first, so that a pole is seen as one (1/(x + 1) at x = −1 is zoo; a
     numeric substitution would give a huge number instead)."""
@@ -380,7 +380,7 @@ def _real(e: sp.Expr, point) -> Optional[sp.Float]:
 
 
 def _number(e: sp.Expr, point) -> Optional[float]:
-    v = _real(e, point)
+    v = real_at(e, point)
     if v is None or not math.isfinite(float(v)):
         return None
     return float(v)
@@ -635,7 +635,7 @@ def _shown(line: TextbookLine) -> tuple[TextbookLine, str, Optional[Step]]:
     return line, LABELLED_PARTS[line.parent.step.rule], line.parent.step
 
 
-__all__ = ["check", "AnswerCheck", "Counterexample", "Diagnosis", "StepRef", "AnswerParseError",
+__all__ = ["check", "real_at", "AnswerCheck", "Counterexample", "Diagnosis", "StepRef", "AnswerParseError",
            "read_answer", "worked_solution", "Judge", "agree", "locate", "locate_textbook",
            "textbook_lines", "TextbookLine", "diagnose_answer",
            "differentiations", "differentiate_rest"]

@@ -32,16 +32,16 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.checking.answers import (NICE, Diagnosis, Judge, differentiate_rest,
-                                     differentiations, locate, worked_solution)
-from derive.checking.answers import _real as real_value  # the oracle's value at a point
+                                     differentiations, locate, real_at, worked_solution)
 from derive.checking.mistakes import applications
 from derive.checking.quiz import MultipleChoice, choices
 from derive.core.steps import PointValue, Solution
+from derive.read.worked import worked_at
 from derive.errors import InputError, VerificationError
 
 QUESTION_TYPES = ("stack", "multichoice", "numerical")
 ASKED_KINDS = ("derivative", "partial")   # the problems of a bank a Moodle question asks
-STYLE = "graph"
+STYLE = "textbook"   # the worked solution of the feedback, as derive prints it
 RELATIVE_TOLERANCE = 1e-3
 ABSOLUTE_TOLERANCE = 1e-6
 POINT_TRIES = 5          # points of the readable list solved at before giving up
@@ -165,7 +165,7 @@ def numerical_question(ask: Ask) -> Question:
     """A numerical question: f′ at the point (given, the problem's own, or chosen)."""
     solution = _solution(ask)
     if ask.at is not None:
-        solution = _worked(ask, at=ask.at)
+        solution = worked_at(solution, ask.at)
     elif solution.evaluation is None:
         solution = _at_chosen_point(solution, ask)
     evaluation = solution.evaluation
@@ -275,7 +275,7 @@ class _Values:
 
     def at(self, i: int):
         if i not in self.found:
-            self.found[i] = real_value(self.expr, self.judge.samples[i])
+            self.found[i] = real_at(self.expr, self.judge.samples[i])
         return self.found[i]
 
     def differs(self, other: "_Values") -> bool:
@@ -296,8 +296,8 @@ def _solution(ask: Ask) -> Solution:
     return given if given is not None and given.style == STYLE else _worked(ask)
 
 
-def _worked(ask: Ask, at=None) -> Solution:
-    solution = worked_solution(ask.text, ask.wrt, order=ask.order, style=STYLE, at=at)
+def _worked(ask: Ask) -> Solution:
+    solution = worked_solution(ask.text, ask.wrt, order=ask.order, style=STYLE)
     if not isinstance(solution, Solution):
         raise InputError("a Moodle question takes one function, not a vector of functions")
     if not solution.verified:
@@ -314,8 +314,8 @@ def _refuse_abstract(solution: Solution, what: str) -> None:
 
 
 def _at_chosen_point(solution: Solution, ask: Ask) -> Solution:
-    """The solution worked again at the first readable point where f′ has a value, one where
-    it is not 0 when there is one (at most ``POINT_TRIES`` points are worked)."""
+    """The solution evaluated at the first readable point where f′ has a value, one where it
+    is not 0 when there is one (at most ``POINT_TRIES`` points are tried)."""
     function = solution.expression.doit()
     judge = Judge(function, sp.diff(function, *solution.sequence))
     zeros, tries = [], 0
@@ -326,13 +326,13 @@ def _at_chosen_point(solution: Solution, ask: Ask) -> Solution:
         if value == 0:
             zeros.append(point)
             continue
-        worked, tries = _worked(ask, at=point), tries + 1
+        worked, tries = worked_at(solution, point), tries + 1
         if worked.evaluation is not None and worked.evaluation.value is not None:
             return worked
         if tries >= POINT_TRIES:
             break
     for point in zeros[:POINT_TRIES]:
-        worked = _worked(ask, at=point)
+        worked = worked_at(solution, point)
         if worked.evaluation is not None and worked.evaluation.value is not None:
             return worked
     raise InputError(f"{ask.text}: no readable point where the derivative has a value: "

@@ -79,12 +79,16 @@ class _Candidate:
 
 
 def choices(expr_text, seed: int = 0, *, wrt=None, order: int = 1,
-            wrong: int = WRONG_OPTIONS, style: str = "textbook") -> MultipleChoice:
+            wrong: int = WRONG_OPTIONS, style: str = "textbook",
+            solution: Optional[Solution] = None) -> MultipleChoice:
     """The right derivative of ``expr_text`` and ``wrong`` wrong ones from the mistake table,
     shuffled reproducibly by ``seed``; ``style``: how the question's worked solution is worked
-    (its answer is the right option).  Raises ``InputError`` when the mistakes give fewer
-    different wrong answers than needed (``x`` has none: no rule there can go wrong)."""
-    solution = worked_solution(expr_text, wrt, order=order, style=style)
+    (its answer is the right option); ``solution``: that solution when it is already worked
+    (of ``expr_text``, by ``wrt``, to ``order``, in ``style``), not worked again.  Raises
+    ``InputError`` when the mistakes give fewer different wrong answers than needed (``x``
+    has none: no rule there can go wrong)."""
+    if solution is None or solution.style != style:
+        solution = worked_solution(expr_text, wrt, order=order, style=style)
     if not isinstance(solution, Solution):
         raise InputError("a multiple-choice question takes one function, not a vector")
     if not solution.verified:

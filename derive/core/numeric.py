@@ -139,7 +139,7 @@ def _coordinate(v) -> mpmath.mpf:
     at the working precision."""
     if isinstance(v, sp.Rational) or isinstance(v, int):
         return mpmath.mpf(sp.Rational(v).p) / sp.Rational(v).q
-    return mpmath.mpf(sp.Float(v, mpmath.mp.dps + 5))
+    return mpmath.mpf(sp.N(v, mpmath.mp.dps + 5))    # π/3 as typed: Float() refuses it
 
 
 class _Values:

@@ -193,6 +193,9 @@ class Solution(Checked, Displayed):
     function: Optional[sp.Expr] = None    # ``expression`` with the user's names expanded
     graph: tuple[Intermediate, ...] = ()  # the first differentiation's computation graph
     local: tuple[Step, ...] = ()          # its local derivatives ∂node/∂argument, checked
+    # order by order: what it differentiates, by which variable, the formula found and where
+    # its rules hold — what evaluating the derivative at a point needs (engine.evaluated)
+    orders: tuple[tuple[sp.Expr, sp.Symbol, sp.Expr, tuple[sp.Expr, ...]], ...] = ()
 
     @property
     def kind(self) -> str:

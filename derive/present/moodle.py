@@ -3,37 +3,37 @@ bank imports (Question bank → Import → Moodle XML format).
 
 The file is laid out by the templates ``moodle/quiz.xml.j2`` (the categories, each followed by
 its questions) and ``moodle/<type>.xml.j2`` (one question of each type: stack, multichoice,
-numerical, numbers typed as decimals written as decimals); the HTML
-of a question – its text, the worked solution of its general feedback, the words of each
-feedback – by ``moodle/html.j2`` and ``moodle/solution.html.j2``.  Mathematics is LaTeX in
+numerical, numbers typed as decimals written as decimals); the HTML of a question – its text
+and the words of each feedback – by ``moodle/html.j2``.  The worked solution of its general
+feedback, and the words of a diagnosis and of a value at a point, are the Markdown that
+``derive`` and ``derive check`` print (``markdown/solution.j2``, ``markdown/mistakes.j2``,
+``markdown/value.j2``), turned into HTML by ``derive.present.html``: mathematics in
 ``\\( … \\)`` and ``\\[ … \\]``, which Moodle's MathJax filter typesets, in derive's notation
-(the filters of the Markdown templates: every formula is read back).  STACK's question
-variables and answer tests are Maxima, written by ``derive.present.maxima``.
+(every formula read back).  STACK's question variables and answer tests are Maxima, written
+by ``derive.present.maxima``.
 
 Escaping: the templates are rendered with autoescaping, so every value put into the XML or
 the HTML – a formula, a name, a title – has ``&``, ``<`` and ``>`` escaped; HTML goes into the
-XML inside CDATA sections (``cdata``), where a ``]]>`` is split across two sections.  The words
-of a diagnosis and of a value at a point are the Markdown words ``derive check`` and the
-worked solutions use (``markdown/mistakes.j2``, ``markdown/value.j2``), turned into HTML by
-``inline_html``: ``$…$`` becomes ``\\( … \\)`` and ``**…**`` bold, everything else escaped.
+XML inside CDATA sections (``cdata``), where a ``]]>`` is split across two sections.
 """
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from derive.checking.moodle import Quiz
 from derive.core.forms import decimal_numbers
 from derive.present.checks import mistake_title
+from derive.present.html import markdown_html, markdown_inline_html
 from derive.present.maxima import to_maxima
 from derive.present.notation import to_text
 from derive.present.render import environment, template_errors
+from derive.present.results import render
 from derive.present.words import shortened
 from derive.read.parsing import typed_decimals
 
@@ -50,8 +50,7 @@ def moodle_environment(templates: Optional[str] = None) -> jinja2.Environment:
     env = base.overlay(autoescape=True, bytecode_cache=None, cache_size=64)
     env.filters = dict(base.filters)
     env.globals = dict(base.globals)
-    env.filters.update(cdata=cdata, maxima=to_maxima, number=number,
-                       inline_html=inline_html, list_item=list_item, plain=to_text,
+    env.filters.update(cdata=cdata, maxima=to_maxima, number=number, plain=to_text,
                        shortened=shortened)
     words = {name: base.get_template(f"markdown/{name}.j2").module
              for name in ("mistakes", "value")}
@@ -60,6 +59,8 @@ def moodle_environment(templates: Optional[str] = None) -> jinja2.Environment:
         diagnosis_html=lambda d, solution: _markdown_html(words["mistakes"].diagnosis,
                                                           d, solution),
         value_html=lambda pv, formula: _markdown_html(words["value"].line, pv, formula),
+        solution_html=lambda solution: markdown_html(render(solution, "markdown",
+                                                            templates=templates)),
         variable_names=variable_names, typed_decimals=typed_decimals)
     return env
 
@@ -98,40 +99,11 @@ def number(value: float, significant: int = SIGNIFICANT) -> str:
     return "0" if text in ("-0", "") else text
 
 
-_INLINE = re.compile(r"\$([^$]+)\$|\*\*(.+?)\*\*", re.DOTALL)
-
-
-def inline_html(markdown: str) -> Markup:
-    """Markdown words with inline math as HTML: ``$…$`` → ``\\(…\\)`` and ``**…**`` →
-    ``<strong>…</strong>``, every other character escaped (unless the words are ``Markup``,
-    escaped already)."""
-    keep = (lambda piece: piece) if isinstance(markdown, Markup) else (
-        lambda piece: str(escape(piece)))
-    out, last = [], 0
-    text = str(markdown)
-    for found in _INLINE.finditer(text):
-        out.append(keep(text[last:found.start()]))
-        if found.group(1) is not None:
-            out.append("\\(" + keep(found.group(1)) + "\\)")
-        else:
-            out.append("<strong>" + keep(found.group(2)) + "</strong>")
-        last = found.end()
-    out.append(keep(text[last:]))
-    return Markup("".join(out))
-
-
-def list_item(markdown) -> Markup:
-    """A line of a Markdown list (``  - words``) as the HTML of its item's content."""
-    text = str(markdown).strip()
-    text = text[2:] if text.startswith("- ") else text
-    return inline_html(Markup(text) if isinstance(markdown, Markup) else text)
-
-
 def _markdown_html(macro, *args) -> Markup:
     """A macro of a Markdown template (rendered by the Markdown environment) as HTML, its
     first letter a capital."""
     words = " ".join(str(macro(*args)).split())
-    return inline_html(words[:1].upper() + words[1:])
+    return markdown_inline_html(words[:1].upper() + words[1:])
 
 
 def variable_names(question) -> dict:
@@ -150,5 +122,4 @@ def variable_names(question) -> dict:
             "wa": [free(f"wa{k}") for k in range(1, len(question.mistakes) + 1)]}
 
 
-__all__ = ["render_quiz", "moodle_environment", "cdata", "number", "inline_html",
-           "variable_names"]
+__all__ = ["render_quiz", "moodle_environment", "cdata", "number", "variable_names"]

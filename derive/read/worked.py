@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Union
 
-from derive.core.engine import solve
+from derive.core.engine import evaluated, solve
 from derive.core.forms import decimal_numbers
 from derive.core.multivariable import array_derivative
 from derive.core.steps import ArraySolution
@@ -46,6 +46,14 @@ def worked(expression: Text, wrt: Variables = None, *, order: int = 1, style: st
     request = read_request(expression, wrt, order=order, style=style, at=at, where=where)
     with decimal_numbers(typed_decimals(expression)):
         return solve(request.expression, request.wrt, **request.options, picture=picture)
+
+
+def worked_at(solution: Solution, at: Point) -> Solution:
+    """``solution`` (of one function) with its derivative at the point ``at``, read as
+    ``worked`` reads it (every input given a value inside the domain), without working the
+    solution again."""
+    point = read_point(at, (solution.expression,), solution.definitions)
+    return evaluated(solution, point)
 
 
 def worked_array(kind: str, expression: Text, variables: Variables = None, *,

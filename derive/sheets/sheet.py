@@ -390,12 +390,14 @@ def choice_ready(template: Template) -> bool:
 
 
 def ask(filled: Filled, seed: int, choices: AskChoices,
-        style: str = STYLE) -> Union[Choices, str]:
+        style: str = STYLE, solution=None) -> Union[Choices, str]:
     """The multiple-choice question of a filled template (asked by ``choices``, its right
-    option the answer of a solution worked in ``style``), or why there is none."""
+    option the answer of ``solution``, the problem's solution worked in ``style``), or why
+    there is none."""
     wrt = list(filled.wrt) if len(filled.wrt) > 1 else (filled.wrt[0] if filled.wrt else None)
     try:
-        question = choices(filled.expression, seed, wrt=wrt, order=filled.order, style=style)
+        question = choices(filled.expression, seed, wrt=wrt, order=filled.order, style=style,
+                           solution=solution)
     except InputError:
         return TOO_FEW_MISTAKES
     return Choices(tuple(Choice(o.expression, o.correct, o.id) for o in question.options),
@@ -428,7 +430,7 @@ def draw_problem(template: Template, number: int, rng: random.Random, taken: set
             return outcome
         question = None
         if quiz_seed is not None:
-            question = ask(filled, quiz_seed, choices, style)
+            question = ask(filled, quiz_seed, choices, style, outcome)
             if isinstance(question, str):
                 return question
         return Problem(number, template, values, filled, outcome, key, read.functions,
