@@ -109,7 +109,7 @@ def moodle_sheet(banks, question_type: str = "stack", *, at=None, **options):
     one of them at random.  ``at``: the point of every numerical question (each problem is
     drawn at it: one whose function is undefined there is drawn again)."""
     from dataclasses import replace  # deferred: only a quiz needs it
-    from derive.checking.moodle import RememberedChoices  # deferred: heavy import at start-up
+    from derive.checking.quiz import choices  # deferred: heavy import at start-up
     from derive.checking.moodle import STYLE, askable  # deferred: heavy import at start-up
     from derive.sheets.sheet import make_sheet as make  # deferred: heavy import at start-up
     point = None if at is None else at if isinstance(at, str) else ",".join(
@@ -122,15 +122,14 @@ def moodle_sheet(banks, question_type: str = "stack", *, at=None, **options):
         names = ", ".join(bank.name for bank in banks)
         raise InputError(f"no problem in {names} can be asked as a {question_type} question "
                          "(Moodle questions ask for f' of one function)")
-    remembered = RememberedChoices()
-    sheet = make([b for b in usable if b.templates], style=STYLE, choices=remembered,
+    sheet = make([b for b in usable if b.templates], style=STYLE, choices=choices,
                  multiple_choice=question_type == "multichoice", **options)
-    return _sheet_quiz(sheet, question_type, remembered)
+    return _sheet_quiz(sheet, question_type)
 
 
-def _sheet_quiz(sheet, question_type: str, remembered):
-    """The questions of a drawn sheet, by category (``remembered``: the multiple-choice
-    options the sheet found)."""
+def _sheet_quiz(sheet, question_type: str):
+    """The questions of a drawn sheet, by category (a multiple-choice question asked with
+    the options the sheet found)."""
     from derive.checking.moodle import Ask, category_path, quiz  # deferred: heavy import at start-up
     from derive.sheets.sheet import Slot  # deferred: heavy import at start-up
     several = len(sheet.variants) > 1
@@ -144,7 +143,7 @@ def _sheet_quiz(sheet, question_type: str, remembered):
                    + (f" (version {label})" if several else ""),
                    wrt=wrt, order=filled.order, prompt=problem.prompt, seed=seed,
                    solution=problem.solution,
-                   asked=remembered.found(filled.expression, seed, wrt, filled.order))
+                   asked=problem.choices.asked if problem.choices else None)
 
     if not several:
         asks = [ask(0, "A", p) for p in sheet.variants[0].problems]

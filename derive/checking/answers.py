@@ -386,6 +386,36 @@ def _number(e: sp.Expr, point) -> Optional[float]:
     return float(v)
 
 
+APART = 1e-9   # values further apart than this (relatively) tell two answers apart
+
+
+class Values:
+    """An expression's values at the oracle's sample points (``Judge.samples``, None where it
+    has no real value), each worked out when it is first needed: most answers are told
+    apart at the first point."""
+
+    def __init__(self, judge: Judge, expr: sp.Expr):
+        self.judge, self.expr, self.found = judge, judge.concrete(expr), {}
+
+    def at(self, i: int):
+        if i not in self.found:
+            self.found[i] = real_at(self.expr, self.judge.samples[i])
+        return self.found[i]
+
+    def differs(self, other: "Values") -> bool:
+        """The two take different values at a sample point where both are defined."""
+        for i in range(len(self.judge.samples)):
+            u = self.at(i)
+            v = None if u is None else other.at(i)
+            if v is not None and abs(u - v) > APART * (1 + abs(v)):
+                return True
+        return False
+
+    def signature(self) -> tuple:
+        """The values at every sample point (``Judge.signature``)."""
+        return tuple(self.at(i) for i in range(len(self.judge.samples)))
+
+
 def agree(a: tuple, b: tuple, minimum: int = 3) -> bool:
     """Two signatures agree: equal wherever both are defined, and defined together at
     ``minimum`` points at least (fewer where there are fewer samples)."""
@@ -635,7 +665,7 @@ def _shown(line: TextbookLine) -> tuple[TextbookLine, str, Optional[Step]]:
     return line, LABELLED_PARTS[line.parent.step.rule], line.parent.step
 
 
-__all__ = ["check", "real_at", "AnswerCheck", "Counterexample", "Diagnosis", "StepRef", "AnswerParseError",
+__all__ = ["check", "real_at", "Values", "AnswerCheck", "Counterexample", "Diagnosis", "StepRef", "AnswerParseError",
            "read_answer", "worked_solution", "Judge", "agree", "locate", "locate_textbook",
            "textbook_lines", "TextbookLine", "diagnose_answer",
            "differentiations", "differentiate_rest"]

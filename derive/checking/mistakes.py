@@ -109,6 +109,11 @@ class Mistake:
     combine: Optional[Callable[..., Expr]] = None
     detail: Optional[Callable[..., Expr]] = None
 
+    def __reduce__(self):
+        """A mistake of the table crosses to another process by its id (its functions are
+        the table's own)."""
+        return (mistake, (self.id,))
+
     def applies(self, site: Site) -> bool:
         return ((self.rules is None or site.rule.id in self.rules)
                 and (self.when is None or self.when(site)))

@@ -31,8 +31,8 @@ from typing import Callable, Optional, Sequence
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.checking.answers import (NICE, Diagnosis, Judge, differentiate_rest,
-                                     differentiations, locate, real_at, worked_solution)
+from derive.checking.answers import (NICE, Diagnosis, Judge, Values, differentiate_rest,
+                                     differentiations, locate, worked_solution)
 from derive.checking.mistakes import applications
 from derive.checking.quiz import MultipleChoice, choices
 from derive.core.steps import PointValue, Solution
@@ -219,27 +219,6 @@ def category_path(*names: str) -> str:
     return "/".join(["$course$"] + [n.strip().replace("/", "//") for n in names if n.strip()])
 
 
-class RememberedChoices:
-    """``derive.checking.quiz.choices`` that keeps what it finds, so that the options a sheet
-    drew for a problem are not worked out again for its question (``found``); in a worker
-    process the copy it keeps is that process's own, and the options are found again."""
-
-    def __init__(self):
-        self.kept: dict = {}
-
-    def __call__(self, text, seed=0, *, wrt=None, order=1, **options):
-        asked = choices(text, seed, wrt=wrt, order=order, **options)
-        self.kept[self._key(text, seed, wrt, order, options.get("style"))] = asked
-        return asked
-
-    def found(self, text, seed, wrt, order, style=STYLE) -> Optional[MultipleChoice]:
-        return self.kept.get(self._key(text, seed, wrt, order, style))
-
-    @staticmethod
-    def _key(text, seed, wrt, order, style):
-        return (str(text), seed, tuple(wrt) if isinstance(wrt, list) else wrt, order, style)
-
-
 # --- mistaken answers ---------------------------------------------------------------------
 
 def mistaken_answers(solution: Solution) -> list[Mistaken]:
@@ -252,40 +231,18 @@ def mistaken_answers(solution: Solution) -> list[Mistaken]:
     so that a test of it against any of them cannot pass."""
     function = solution.expression.doit()
     judge = Judge(function, sp.diff(function, *solution.sequence), shown=solution.result)
-    kept = [_Values(judge, judge.truth)]
+    kept = [Values(judge, judge.truth)]
     found: list[Mistaken] = []
     for k, (target, rest) in enumerate(differentiations(solution)):
         for app in applications(target, solution.sequence[k]):
             answer = differentiate_rest(app.answer, rest)
-            values = _Values(judge, answer)
+            values = Values(judge, answer)
             if not all(values.differs(other) for other in kept):
                 continue
             kept.append(values)
             diagnosis = Diagnosis((app,), (locate(solution, k, app),), k + 1)
             found.append(Mistaken(diagnosis, answer))
     return found
-
-
-class _Values:
-    """An answer's values at the oracle's sample points (None where it has no real value),
-    each worked out when it is first needed: most answers differ at the first point."""
-
-    def __init__(self, judge: Judge, expr: sp.Expr):
-        self.judge, self.expr, self.found = judge, judge.concrete(expr), {}
-
-    def at(self, i: int):
-        if i not in self.found:
-            self.found[i] = real_at(self.expr, self.judge.samples[i])
-        return self.found[i]
-
-    def differs(self, other: "_Values") -> bool:
-        """The two take different values at a sample point where both are defined."""
-        for i in range(len(self.judge.samples)):
-            u = self.at(i)
-            v = None if u is None else other.at(i)
-            if v is not None and abs(u - v) > 1e-9 * (1 + abs(v)):
-                return True
-        return False
 
 
 # --- solutions and points -----------------------------------------------------------------
@@ -351,4 +308,4 @@ def _number(value: sp.Expr) -> Optional[float]:
 
 __all__ = ["QUESTION_TYPES", "Ask", "Question", "Choice", "Mistaken", "Category", "Quiz",
            "question", "quiz", "stack_question", "multichoice_question", "numerical_question",
-           "mistaken_answers", "category_path", "askable", "ASKED_KINDS", "RememberedChoices"]
+           "mistaken_answers", "category_path", "askable", "ASKED_KINDS"]

@@ -18,7 +18,7 @@ from typing import Optional, Sequence
 
 import sympy as sp
 
-from derive.checking.answers import (Judge, agree, differentiate_rest, differentiations,
+from derive.checking.answers import (Judge, Values, agree, differentiate_rest, differentiations,
                                      worked_solution)
 from derive.errors import InputError, VerificationError
 from derive.checking.mistakes import Application, applications, combined, compatible
@@ -71,7 +71,7 @@ class _Candidate:
     raw: sp.Expr
     mistakes: tuple[Application, ...]
     order: int
-    signature: tuple
+    values: Values
 
     @property
     def kind(self) -> str:
@@ -116,7 +116,7 @@ def choices(expr_text, seed: int = 0, *, wrt=None, order: int = 1,
 def _distinct_wrong_answers(solution: Solution, judge: Judge, needed: int) -> list[_Candidate]:
     """Wrong answers from single mistakes, one per different function, in table order;
     pairs of mistakes only when single ones give fewer than ``needed``."""
-    truth = judge.signature(judge.truth)
+    truth = Values(judge, judge.truth)
     found: list[_Candidate] = []
     singles = []
     for k, (target, rest) in enumerate(differentiations(solution)):
@@ -135,23 +135,23 @@ def _distinct_wrong_answers(solution: Solution, judge: Judge, needed: int) -> li
     return found
 
 
-def _keep(raw, mistakes, order, judge: Judge, truth: tuple, found: list) -> None:
+def _keep(raw, mistakes, order, judge: Judge, truth: Values, found: list) -> None:
     """Add the candidate if it is provably wrong and provably unlike every one kept."""
-    signature = judge.signature(raw)
-    if not _proved_different(raw, signature, None, truth, judge):
+    values = Values(judge, raw)
+    if not _proved_different(raw, values, None, truth, judge):
         return
     for other in found:
-        if not _proved_different(raw, signature, other.raw, other.signature, judge):
+        if not _proved_different(raw, values, other.raw, other.values, judge):
             return
-    found.append(_Candidate(raw, tuple(mistakes), order, signature))
+    found.append(_Candidate(raw, tuple(mistakes), order, values))
 
 
-def _proved_different(a, a_signature, b, b_signature, judge: Judge) -> bool:
-    """A point where both are real and differ (b None: the derivative)."""
-    both = [(u, v) for u, v in zip(a_signature, b_signature) if u is not None and v is not None]
-    if any(abs(u - v) > 1e-9 * (1 + abs(v)) for u, v in both):
+def _proved_different(a, a_values: Values, b, b_values: Values, judge: Judge) -> bool:
+    """A point where both are real and differ (b None: the derivative): a sample point,
+    else one the oracle finds when the samples cannot tell them apart."""
+    if a_values.differs(b_values):
         return True
-    if agree(a_signature, b_signature):
+    if agree(a_values.signature(), b_values.signature()):
         return False
     return judge.differ_at(a, b) is not None
 

@@ -48,7 +48,7 @@ import os
 import pickle
 import random
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional, Sequence, Union
 
 import sympy as sp
@@ -93,10 +93,13 @@ class Choice:
 @dataclass(frozen=True)
 class Choices:
     """The options of a multiple-choice problem in the order shown (from ``quiz.choices``,
-    kept as plain data) and the index of the right one."""
+    kept as plain data) and the index of the right one; ``asked``: the question as
+    ``choices`` gave it (with the mistakes and the solution behind each option), for a
+    Moodle question, which names them in its feedback."""
 
     options: tuple[Choice, ...]
     key: int
+    asked: object = field(default=None, compare=False, repr=False)
 
     @property
     def wrong(self) -> tuple[Choice, ...]:
@@ -401,7 +404,7 @@ def ask(filled: Filled, seed: int, choices: AskChoices,
     except InputError:
         return TOO_FEW_MISTAKES
     return Choices(tuple(Choice(o.expression, o.correct, o.id) for o in question.options),
-                   question.key)
+                   question.key, question)
 
 
 def draw_problem(template: Template, number: int, rng: random.Random, taken: set,
