@@ -70,7 +70,26 @@ def _size(e, in_product: bool = False):
                and not e.exp.as_coeff_Add()[1].could_extract_minus_sign())
     subtracted = isinstance(e, sp.Add) and sum(1 for a in e.args if a.is_Number and a.is_negative)
     return (1 + 2 * bool(bar) + bool(sign) + subtracted + 3 * bool(lowered)
-            + sum(_size(a, product) for a in e.args))
+            + _uncollected(e) + sum(_size(a, product) for a in e.args))
+
+
+def _uncollected(e) -> int:
+    """More for a polynomial a book prints multiplied out and collected: one for a whole
+    number taken out of it (6x² + 2x − 6, not 2(3x² + x − 3); but −3(2t + 3) sin(t) stays, the
+    number the coefficient of a product), three for a polynomial holding a product with a
+    sum in it (2x² + 2x + 1, not 2x(x + 1) + 1), which is longer written out."""
+    if isinstance(e, sp.Mul):
+        above = [a for a in e.args if not _below_bar(a)]   # 2(3x² + x − 3)/(x + 1)² too
+        return int(len(above) == 2 and any(a.is_Integer and abs(a) != 1 for a in above)
+                   and any(_polynomial_sum(a) for a in above))
+    if _polynomial_sum(e):
+        return 3 * int(any(isinstance(t, sp.Mul) and any(_polynomial_sum(f) for f in t.args)
+                           for t in e.args))
+    return 0
+
+
+def _polynomial_sum(e) -> bool:
+    return isinstance(e, sp.Add) and bool(e.free_symbols) and e.is_polynomial()
 
 
 def _below_bar(e) -> bool:
@@ -94,9 +113,13 @@ def _weight(e):
 PARTIAL_FRACTIONS = 8  # size a sum of partial fractions must save over one fraction
 SIMPLIFY_MINIMUM = 24  # size above which SymPy's full simplify is tried
 TRIG_MAXIMUM = 300     # beyond this, trig identities cost more than they are worth
+
+
 def _cheap_rewritings(e, shape: Shape):
     if shape.sums:
-        yield sp.factor_terms(e)
+        factored = sp.factor_terms(e)
+        yield factored
+        yield _polynomials_multiplied_out(factored)
     if shape.powers:
         combined = sp.powsimp(e)
         yield combined
@@ -107,6 +130,12 @@ def _cheap_rewritings(e, shape: Shape):
         together = sp.together(e)
         yield together
         yield sp.factor_terms(together)
+
+
+def _polynomials_multiplied_out(e):
+    """``e`` with every polynomial that holds a product with a sum in it multiplied out and
+    collected: e^(x² + 1)(2x(x + 1) + 1) is e^(x² + 1)(2x² + 2x + 1)."""
+    return e.replace(lambda a: _uncollected(a) > 1, sp.expand)
 
 
 APART_DEGREE = 4  # partial fractions only of denominators up to this degree

@@ -108,6 +108,8 @@ class Planner:
             constant, rest = e.as_independent(x, as_Add=False)
             if constant != 1:
                 return self._constant_multiple(e, constant, rest, of)
+            if rest is not e and not isinstance(rest, sp.Mul):   # 1/x² typed: 1·x⁻², one factor
+                return replace(self.work(rest, of), target=e)
             rule = find_rule(e, self.depends)
             if rule.id == "quotient":
                 return self._two_factors(e, "quotient", *rule.operands(e), of=of)
@@ -125,8 +127,11 @@ class Planner:
         return replace(step, of=of)   # one rule, or (abstract functions) rule by rule
 
     def _sum(self, e, of):
+        """The sum rule term by term; a constant term's 0 is not written in the sum of the
+        terms' derivatives (d/dx[x² + 1] = 2x, not 2x + 0)."""
         terms = tuple(self.work(t) for t in e.args)
-        expanded = sp.Add(*(s.result for s in terms), evaluate=False)
+        written = [s.result for s in terms if s.result != 0] or [sp.Integer(0)]
+        expanded = sp.Add(*written, evaluate=False)
         return Step("sum", e, sp.Add(*(s.result for s in terms)), self.wrt, of=of,
                     expanded=expanded, substeps=terms, claim=DERIVATIVE)
 
@@ -146,15 +151,17 @@ class Planner:
         finally:
             self._depth -= 1
         a, b = df.result, dg.result
+        written_a, written_b = in_printed_order(a), in_printed_order(b)  # as f′, g′ are shown
         if rule == "product":
-            expanded = sp.Add(_times(a, g), _times(f, b), evaluate=False)
-            result = a * g + f * b
+            expanded = sp.Add(_times(written_a, g), _times(f, written_b), evaluate=False)
+            result = _multiplied_out(a * g + f * b, self.wrt)
         else:
-            numerator = sp.Add(_times(a, g), sp.Mul(-1, _times(f, b), evaluate=False),
+            numerator = sp.Add(_times(written_a, g),
+                               sp.Mul(-1, _times(f, written_b), evaluate=False),
                                evaluate=False)
             expanded = sp.Mul(numerator, sp.Pow(sp.Pow(g, 2, evaluate=False), -1,
                                                 evaluate=False), evaluate=False)
-            result = (a * g - f * b) / g**2
+            result = _multiplied_out(a * g - f * b, self.wrt) / g**2
         return Step(rule, e, result, self.wrt, of=of, expanded=expanded,
                     parts=((f, g, a), (g, f, b)), substeps=(df, dg), claim=DERIVATIVE)
 
@@ -201,6 +208,15 @@ class Planner:
         return Step("chain", e, result, self.wrt, of=output, bindings=tuple(nodes),
                     terms=(factors,), expanded=product, inner=innermost,
                     substeps=local + (below, back), claim=TOTAL)
+
+
+def _multiplied_out(e, wrt):
+    """A polynomial in x multiplied out and collected, as a textbook finishes the product
+    rule's f′g + fg′ and the quotient rule's numerator f′g − fg′ (2x(x − 1) − (x² + 1) is
+    x² − 2x − 1); anything else as it is."""
+    if e.is_polynomial(wrt) and e.has(wrt):
+        return sp.expand(e)
+    return e
 
 
 def _with_inner(layer, inner, name):

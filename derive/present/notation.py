@@ -228,15 +228,17 @@ RECIPROCAL, RADICAL, POWER_ON_NAME, POWER = "reciprocal", "radical", "on-name", 
 def _separator(left: str, right: str) -> str:
     """How two adjacent factors are joined, from the kind of the left one's end and the right
     one's start: ``·`` before a number, after a call, a root, |…|, a power of a number or a
-    power written with ^(…), next to 1, a fraction or a multi-letter name; a space before a
-    function name (and before a power of e unless it follows a number); juxtaposition
-    otherwise."""
+    power written with ^(…), next to 1, a fraction or a multi-letter name (but eˣ(x + 1): a
+    power of e written with a superscript before a bracket); a space before a function name
+    (and before a power of e unless it follows a number); juxtaposition otherwise."""
     if right in (NUM, ONE, FRAC) or left in (ONE, FRAC):
         return DOT
     if right == FUNC:
         return SPACE
     if right == EXP:
         return JUXTAPOSE if left == NUM else SPACE
+    if left == EXP and right == PAREN:
+        return JUXTAPOSE
     if left in (FUNC, EXP, ABS, ROOT, WORD, NUMPOW, CARET) or right == WORD:
         return DOT
     return JUXTAPOSE
@@ -271,11 +273,16 @@ def _reciprocal(base, exponent):
 
 
 def _factor_group(factor) -> int:
-    """0 numbers (π too), 1 variables and their powers, 2 everything else (a stable sort
-    key)."""
+    """0 numbers (π too), 1 variables and their powers, 2 exponentials (eˣ, 2ˣ), 3 everything
+    else (a stable sort key): x²eˣ, e²ˣ(2 sin(3x) + 3 cos(3x)), 2ˣ ln(2)."""
     if factor.is_Number or factor.is_NumberSymbol:
         return 0
-    return 1 if factor.as_base_exp()[0].is_Symbol else 2
+    base, exponent = factor.as_base_exp()
+    if base.is_Symbol:
+        return 1
+    if isinstance(factor, sp.exp) or (base.is_number and not exponent.is_number):
+        return 2
+    return 3
 
 
 def _is_reciprocal(expr) -> bool:
@@ -473,8 +480,8 @@ class _BoardLayout:
                 return ROOT, ROOT
             if form == POWER_ON_NAME:
                 return FUNC, FUNC
-            if base is sp.E:
-                return EXP, EXP
+            if base is sp.E:   # eˣ(x + 1) as printed; e^(x + 1)·(x + 2) keeps its dot
+                return EXP, (EXP if _simple_exponent(power[1]) else CARET)
             start, end = (PAREN, PAREN) if _base_needs_group(base) else self._kinds(base)
             if not _simple_exponent(power[1]):
                 end = CARET

@@ -32,7 +32,7 @@ from typing import Optional
 import jinja2
 import sympy as sp
 
-from derive.present import notation, readback
+from derive.present import notation, readback, textbook_layout
 from derive.cache import cache_dir
 from derive.errors import RenderError
 from derive.present.json_fields import common_fields, expression_json, sympy_text
@@ -102,6 +102,9 @@ def environment(fmt: str, user_dir: Optional[str] = None) -> jinja2.Environment:
     )
     _read_back_filters(env, math)
     _factor_filters(env, math)
+    env.tests.update(single=textbook_layout.single, immediate=textbook_layout.immediate,
+                     linear_chain=textbook_layout.linear_chain)
+    env.filters["quick_steps"] = textbook_layout.quick_steps
     env.globals.update(fmt=fmt, is_step=lambda s: isinstance(s, Step))
     env.filters["zip"] = lambda a, b: list(zip(a, b))
     return env
@@ -237,9 +240,13 @@ def _leibniz(s, math, order=1):
 
 def rule_words(env: jinja2.Environment, fmt: str, step: Step) -> str:
     """The words of the step's rule: ``<format>/rules/<id>.j2``, else ``rules/<id>.j2``,
-    else ``rules/_default.j2``."""
-    template = env.select_template([f"{fmt}/rules/{step.rule}.j2", f"rules/{step.rule}.j2",
-                                    "rules/_default.j2"])
+    else ``rules/_default.j2`` (a simplification first by what it does,
+    ``rules/simplify-<kind>.j2``, see ``textbook_layout.rewriting``)."""
+    kind = textbook_layout.rewriting(step) if step.rule == "simplify" else ""
+    names = [f"{fmt}/rules/{step.rule}.j2", f"rules/{step.rule}.j2", "rules/_default.j2"]
+    if kind:   # what the simplification does: "common factor taken out"
+        names[:0] = [f"{fmt}/rules/simplify-{kind}.j2", f"rules/simplify-{kind}.j2"]
+    template = env.select_template(names)
     return template.render(step=step).strip()
 
 

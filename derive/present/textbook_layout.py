@@ -1,0 +1,78 @@
+"""How a textbook-style solution is laid out: which derivatives are written in one line.
+
+A derivative needs no work of its own when it is one rule (x³ → 3x², sin x → cos x) or a
+constant times one rule (6x³ → 18x²): its line is the answer and the rule's name.  A sum of
+such terms is written in one line too where it is part of a larger derivative (f′ = 2x for
+f = x² + 1 in the quotient rule; du/dx = 18x² for u = 6x³ + 8), while the function's own sum
+is worked term by term, the sum rule written out.  These are Jinja tests (``single``,
+``immediate``, ``linear_chain``) and a filter (``quick_steps``) of every format's
+environment.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.core.steps import Step
+
+
+def single(step: Step) -> bool:
+    """One rule, or a constant times one rule."""
+    return not step.substeps or (step.rule == "constant-multiple"
+                                 and not step.substeps[0].substeps)
+
+
+def immediate(step: Step) -> bool:
+    """Written in one line inside a larger derivative: ``single``, a sum of such terms, or
+    the chain rule through a linear inner function (e²ˣ: e²ˣ·2 = 2e²ˣ)."""
+    return single(step) or (step.rule == "sum" and all(single(s) for s in step.substeps)) or (
+        linear_chain(step))
+
+
+def linear_chain(step: Step) -> bool:
+    """A composition F(ax + b): one layer, its inner derivative a number."""
+    return (step.rule == "chain" and len(step.bindings) == 2 and step.inner is not None
+            and step.inner.is_polynomial(step.wrt) and sp.degree(step.inner, step.wrt) == 1
+            and single(step.substeps[-2]))
+
+
+def quick_steps(step: Step) -> list[Step]:
+    """The rules a sum's one-line terms use, each rule once, in order (the variable's own
+    derivative, 1, is not named): the words after "= 3x² + 4x − 5"."""
+    seen, out = set(), []
+    for sub in step.substeps:
+        if not single(sub):
+            continue
+        for s in [sub] + (list(sub.substeps) if sub.rule == "constant-multiple" else []):
+            if s.rule != "variable" and s.rule not in seen:
+                seen.add(s.rule)
+                out.append(s)
+    return out
+
+
+def rewriting(step: Step) -> str:
+    """What a simplification step does, for its words (``rules/simplify-<kind>.j2``):
+    "factor" (a sum became a product with a sum in it: a common factor taken out),
+    "fraction" (a sum with fractions became one fraction), "expand" (products of sums
+    multiplied out and collected, in a sum or a numerator), or "" (anything else)."""
+    before, after = step.target, step.result
+    if not isinstance(before, sp.Expr) or not isinstance(after, sp.Expr):
+        return ""
+    top_before, below_before = sp.fraction(before)
+    top_after, below_after = sp.fraction(after)
+    if isinstance(before, sp.Add) and below_after == 1 and isinstance(after, sp.Mul) and any(
+            isinstance(f, sp.Add) for f in after.args):
+        return "factor"
+    if isinstance(before, sp.Add) and below_after != 1:
+        return "fraction"
+    if isinstance(top_after, sp.Add) and _has_product_of_sum(top_before):
+        return "expand"
+    return ""
+
+
+def _has_product_of_sum(e) -> bool:
+    return any(isinstance(m, sp.Mul) and any(isinstance(f, sp.Add) for f in m.args)
+               for m in sp.preorder_traversal(e))
+
+
+__all__ = ["single", "immediate", "linear_chain", "quick_steps", "rewriting"]
