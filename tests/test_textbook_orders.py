@@ -219,7 +219,7 @@ def test_several_variables_keep_the_graph_method():
     ("x^2 y^3", {"text": "so ∂²f/∂y∂x = 6xy²",
                  "markdown": r"so $\frac{\partial^{2} f}{\partial y \partial x} = 6 x y^{2}$",
                  "latex": r"so $\frac{\partial^{2} f}{\partial y \partial x} = 6 x y^{2}$"}),
-    ("sin(x y)", {"text": "so ∂²f/∂y∂x = -xy sin(xy) + cos(xy)",
+    ("sin(x y)", {"text": "so ∂²f/∂y∂x = cos(xy) - xy sin(xy)",
                   "markdown": r"So $\frac{\partial^{2} f}{\partial y \partial x} = ",
                   "latex": r"So $\frac{\partial^{2} f}{\partial y \partial x} = "}),
 ])

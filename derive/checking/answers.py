@@ -43,6 +43,7 @@ from derive.core.display import Displayed
 from derive.core.sizes import check_number_sizes, has_large_powers
 from derive.core.steps import DERIVATIVE, TOTAL, Factor, Solution, Step
 from derive.core.timing import phase
+from derive.core.textbook import one_line, single
 from derive.core.verify import (TOLERANCE, Verdict, derivatives_as_subs, equivalent, real_value_at,
                                 stand_ins_for)
 from derive.errors import InputError, VerificationError, own_errors
@@ -641,24 +642,32 @@ def _line_of(lines: list[TextbookLine], target: sp.Expr, app: Application) -> Te
     return max(at, key=lambda line: sum(e in line.around for e in enclosing))
 
 
-def _immediate(step: Step) -> bool:
-    """A derivative printed in one line: one rule, or a constant times one rule (what the
-    ``immediate`` macro of ``templates/<format>/textbook-macros.j2`` prints so)."""
-    return not step.substeps or (step.rule == "constant-multiple"
-                                 and not step.substeps[0].substeps)
+def _ancestors(line: TextbookLine) -> list[TextbookLine]:
+    """The line and the lines it is part of, innermost first."""
+    found = [line]
+    while found[-1].parent is not None:
+        found.append(found[-1].parent)
+    return found
 
 
 def _shown(line: TextbookLine) -> tuple[TextbookLine, str, Optional[Step]]:
     """The line as printed, its role (``StepRef.role``) and the step it is a part of: a
     derivative printed inside its parent's line (a constant multiple's one rule, a term of
-    logarithmic differentiation) is shown by that line."""
-    while (line.parent is not None and _immediate(line.step)
+    logarithmic differentiation) is shown by that line, and so is everything inside a
+    derivative that a larger one writes in one line (``one_line``: g′ = 2x for g = x² + 1,
+    f′ = e²ˣ·2 = 2e²ˣ for f = e²ˣ)."""
+    folded = [outer for outer in _ancestors(line)
+              if outer.parent is not None and one_line(outer.step) and not single(outer.step)]
+    if folded:
+        outer = folded[-1]
+        return outer, LABELLED_PARTS.get(outer.parent.step.rule, "rule"), outer.parent.step
+    while (line.parent is not None and single(line.step)
            and line.parent.step.rule not in LABELLED_PARTS):
         line = line.parent
     step = line.step
     if step.rule == "chain":
         return line, "chain", None
-    if not _immediate(step):
+    if not single(step):
         return line, "rule", None
     if line.parent is None:
         return line, "top", None

@@ -76,12 +76,17 @@ def _size(e, in_product: bool = False):
 def _uncollected(e) -> int:
     """More for a polynomial a book prints multiplied out and collected: one for a whole
     number taken out of it (6x² + 2x − 6, not 2(3x² + x − 3); but −3(2t + 3) sin(t) stays, the
-    number the coefficient of a product), three for a polynomial holding a product with a
-    sum in it (2x² + 2x + 1, not 2x(x + 1) + 1), which is longer written out."""
+    number the coefficient of a product), one for a factor of a longer product that keeps a
+    common number inside (2x(2x + 1)³(6x + 1), not x(2x + 1)³(12x + 2)), three for a
+    polynomial holding a product with a sum in it (2x² + 2x + 1, not 2x(x + 1) + 1), which is
+    longer written out."""
     if isinstance(e, sp.Mul):
         above = [a for a in e.args if not _below_bar(a)]   # 2(3x² + x − 3)/(x + 1)² too
-        return int(len(above) == 2 and any(a.is_Integer and abs(a) != 1 for a in above)
-                   and any(_polynomial_sum(a) for a in above))
+        taken_out = int(len(above) == 2 and any(a.is_Integer and abs(a) != 1 for a in above)
+                        and any(_polynomial_sum(a) for a in above))
+        left_in = sum(1 for a in above if _polynomial_sum(a) and len(above) > 2
+                      and sp.factor_terms(a).as_coeff_Mul()[0] not in (1, -1))
+        return taken_out + left_in   # and one for x(12x + 2)(2x + 1)³: its 2 left inside
     if _polynomial_sum(e):
         return 3 * int(any(isinstance(t, sp.Mul) and any(_polynomial_sum(f) for f in t.args)
                            for t in e.args))
@@ -313,6 +318,8 @@ def shortest_form(e: sp.Expr) -> sp.Expr:
     polynomial = suits_polynomial_algorithms(e)
     for candidate in _cheap_rewritings(e, shape):
         consider(candidate)
+    if polynomial and shape.sums and e.is_polynomial() and len(e.free_symbols) == 1:
+        consider(sp.factor(e))   # 2x(2x + 1)³(6x + 1): the number out of (12x + 2) too
     if e.has(sp.Abs) or any(isinstance(p.base, sp.Add) and p.exp.is_Rational and p.exp.q == 2
                             for p in e.atoms(sp.Pow)):
         split = _square_roots_split(e)

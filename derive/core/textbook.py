@@ -106,6 +106,11 @@ class Planner:
             return self._sum(e, of)
         if isinstance(e, sp.Mul):
             constant, rest = e.as_independent(x, as_Add=False)
+            while isinstance(rest, sp.Mul):   # -(x/2) typed: one constant, -1/2
+                more, inner = rest.as_independent(x, as_Add=False)
+                if more == 1:
+                    break
+                constant, rest = constant * more, inner
             if constant != 1:
                 return self._constant_multiple(e, constant, rest, of)
             if rest is not e and not isinstance(rest, sp.Mul):   # 1/x² typed: 1·x⁻², one factor
@@ -213,10 +218,34 @@ class Planner:
 def _multiplied_out(e, wrt):
     """A polynomial in x multiplied out and collected, as a textbook finishes the product
     rule's f′g + fg′ and the quotient rule's numerator f′g − fg′ (2x(x − 1) − (x² + 1) is
-    x² − 2x − 1); anything else as it is."""
-    if e.is_polynomial(wrt) and e.has(wrt):
+    x² − 2x − 1); anything else as it is, and so is a polynomial with a power of a sum in it
+    (x²(2x + 1)⁴ differentiated keeps its factor (2x + 1)³)."""
+    if e.is_polynomial(wrt) and e.has(wrt) and not any(
+            isinstance(p.base, sp.Add) and p.exp != 1 for p in e.atoms(sp.Pow)):
         return sp.expand(e)
     return e
+
+
+def single(step: Step) -> bool:
+    """A derivative needing no work of its own: one rule, or a constant times one rule."""
+    return not step.substeps or (step.rule == "constant-multiple"
+                                 and not step.substeps[0].substeps)
+
+
+def one_line(step: Step) -> bool:
+    """A derivative written in one line where it is part of a larger one: ``single``, a sum
+    of such terms (f′ = 2x for f = x² + 1), or the chain rule through a linear inner
+    function (f′ = e²ˣ·2 = 2e²ˣ for f = e²ˣ); the function's own derivative is worked
+    out in full, whatever it is."""
+    return single(step) or (step.rule == "sum" and all(single(s) for s in step.substeps)) or (
+        linear_chain(step))
+
+
+def linear_chain(step: Step) -> bool:
+    """A composition F(ax + b): one layer, its inner derivative a number."""
+    return (step.rule == "chain" and len(step.bindings) == 2 and step.inner is not None
+            and step.inner.is_polynomial(step.wrt) and sp.degree(step.inner, step.wrt) == 1
+            and single(step.substeps[-2]))
 
 
 def _with_inner(layer, inner, name):

@@ -389,12 +389,19 @@ class _BoardLayout:
     # -- ordering ------------------------------------------------------------------------------
 
     def _terms(self, expr):
-        """The terms of a sum in print order, nested sums flattened."""
+        """The terms of a sum in print order, nested sums flattened; a sum that is not a
+        polynomial starts with a positive term where it has one, as a book writes it
+        (3/√x − 4/x², eˣ cos(x) − eˣ sin(x); a polynomial keeps its descending powers)."""
+        terms = []
         for term in self._as_ordered_terms(expr):
-            if term.is_Add:
-                yield from self._terms(term)
-            else:
-                yield term
+            terms.extend(self._terms(term) if term.is_Add else [term])
+        if (self.order not in ("none", "old") and terms and split_sign(terms[0])[0]
+                and not expr.is_polynomial()):
+            positive = next((t for t in terms if not split_sign(t)[0]), None)
+            if positive is not None:
+                terms.remove(positive)
+                terms.insert(0, positive)
+        yield from terms
 
     def _factors(self, expr):
         """The factors of a product in print order (stored order for ``order="none"``):

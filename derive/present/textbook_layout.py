@@ -4,9 +4,10 @@ A derivative needs no work of its own when it is one rule (x³ → 3x², sin x �
 constant times one rule (6x³ → 18x²): its line is the answer and the rule's name.  A sum of
 such terms is written in one line too where it is part of a larger derivative (f′ = 2x for
 f = x² + 1 in the quotient rule; du/dx = 18x² for u = 6x³ + 8), while the function's own sum
-is worked term by term, the sum rule written out.  These are Jinja tests (``single``,
-``immediate``, ``linear_chain``) and a filter (``quick_steps``) of every format's
-environment.
+is worked term by term, the sum rule written out.  The decisions are the textbook method's
+(``derive.core.textbook.one_line``), shared with the checker that names the line a mistake
+is made on; here they are Jinja tests (``single``, ``immediate``, ``linear_chain``,
+``reordered``) and a filter (``quick_steps``) of every format's environment.
 """
 
 from __future__ import annotations
@@ -14,26 +15,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.core.steps import Step
-
-
-def single(step: Step) -> bool:
-    """One rule, or a constant times one rule."""
-    return not step.substeps or (step.rule == "constant-multiple"
-                                 and not step.substeps[0].substeps)
-
-
-def immediate(step: Step) -> bool:
-    """Written in one line inside a larger derivative: ``single``, a sum of such terms, or
-    the chain rule through a linear inner function (e²ˣ: e²ˣ·2 = 2e²ˣ)."""
-    return single(step) or (step.rule == "sum" and all(single(s) for s in step.substeps)) or (
-        linear_chain(step))
-
-
-def linear_chain(step: Step) -> bool:
-    """A composition F(ax + b): one layer, its inner derivative a number."""
-    return (step.rule == "chain" and len(step.bindings) == 2 and step.inner is not None
-            and step.inner.is_polynomial(step.wrt) and sp.degree(step.inner, step.wrt) == 1
-            and single(step.substeps[-2]))
+from derive.core.textbook import linear_chain, one_line as immediate, single
 
 
 def quick_steps(step: Step) -> list[Step]:
@@ -48,6 +30,12 @@ def quick_steps(step: Step) -> list[Step]:
                 seen.add(s.rule)
                 out.append(s)
     return out
+
+
+def reordered(result, expanded) -> bool:
+    """``result`` is the sum ``expanded`` with its terms in another order: a line a teacher
+    does not write (3/√x − 4/x² = −4/x² + 3/√x)."""
+    return isinstance(expanded, sp.Add) and sp.Add(*expanded.args) == result
 
 
 def rewriting(step: Step) -> str:
@@ -75,4 +63,4 @@ def _has_product_of_sum(e) -> bool:
                for m in sp.preorder_traversal(e))
 
 
-__all__ = ["single", "immediate", "linear_chain", "quick_steps", "rewriting"]
+__all__ = ["single", "immediate", "linear_chain", "quick_steps", "reordered", "rewriting"]
