@@ -76,15 +76,16 @@ def _size(e, in_product: bool = False):
 def _uncollected(e) -> int:
     """More for a polynomial a book prints multiplied out and collected: one for a whole
     number taken out of it (6x² + 2x − 6, not 2(3x² + x − 3); but −3(2t + 3) sin(t) stays, the
-    number the coefficient of a product), one for a factor of a longer product that keeps a
-    common number inside (2x(2x + 1)³(6x + 1), not x(2x + 1)³(12x + 2)), three for a
+    number the coefficient of a product), one for a factor of a product that keeps a common
+    number inside (2x(2x + 1)³(6x + 1), not x(2x + 1)³(12x + 2); 4e²ˣ(x + 1)), three for a
     polynomial holding a product with a sum in it (2x² + 2x + 1, not 2x(x + 1) + 1), which is
     longer written out."""
     if isinstance(e, sp.Mul):
         above = [a for a in e.args if not _below_bar(a)]   # 2(3x² + x − 3)/(x + 1)² too
         taken_out = int(len(above) == 2 and any(a.is_Integer and abs(a) != 1 for a in above)
                         and any(_polynomial_sum(a) for a in above))
-        left_in = sum(1 for a in above if _polynomial_sum(a) and len(above) > 2
+        left_in = sum(1 for a in above if _polynomial_sum(a)
+                      and any(not f.is_number for f in above if f is not a)
                       and sp.factor_terms(a).as_coeff_Mul()[0] not in (1, -1))
         return taken_out + left_in   # and one for x(12x + 2)(2x + 1)³: its 2 left inside
     if _polynomial_sum(e):
@@ -125,6 +126,8 @@ def _cheap_rewritings(e, shape: Shape):
         factored = sp.factor_terms(e)
         yield factored
         yield _polynomials_multiplied_out(factored)
+        if suits_polynomial_algorithms(e):   # 2e²ˣ(2x + 1) + 2e²ˣ is 4e²ˣ(x + 1)
+            yield sp.factor_terms(sp.expand(e))
     if shape.powers:
         combined = sp.powsimp(e)
         yield combined
