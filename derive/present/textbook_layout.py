@@ -46,8 +46,8 @@ def rewriting(step: Step) -> str:
     before, after = step.target, step.result
     if not isinstance(before, sp.Expr) or not isinstance(after, sp.Expr):
         return ""
-    top_before, below_before = sp.fraction(before)
-    top_after, below_after = sp.fraction(after)
+    top_before, below_before = sp.fraction(before, exact=True)   # e^(-x) is no fraction
+    top_after, below_after = sp.fraction(after, exact=True)
     if isinstance(before, sp.Add) and below_after == 1 and isinstance(after, sp.Mul) and any(
             isinstance(f, sp.Add) for f in after.args):
         return "factor"
