@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Union
 
+from derive.calculus.equations import is_equation
 from derive.core.steps import ArraySolution
 from derive.core.steps import Solution
 from derive.errors import InputError, own_errors
@@ -63,11 +64,60 @@ def trace(expression, mode: str = "reverse", **options):
     return make_trace(expression, mode, **options)
 
 
+def log_differentiation(expression, wrt=None):
+    """The derivative of a product, quotient or power by logarithmic differentiation
+    (``derive.calculus.log_method.log_differentiation``)."""
+    from derive.calculus import log_method  # deferred: heavy import at start-up
+    return log_method.log_differentiation(expression, wrt)
+
+
+@own_errors
+def implicit(equation, wrt=None, *, dependent=None, order: int = 1, at=None):
+    """dy/dx (d²y/dx² with ``order=2``) of the curve ``equation`` (``"x^2 + y^2 = 25"``) by
+    implicit differentiation, ``dependent`` (y) a function of ``wrt``
+    (``derive.calculus.implicit.implicit``)."""
+    from derive.calculus.implicit import implicit as work  # deferred: heavy import at start-up
+    return work(equation, wrt, dependent=dependent, order=order, at=at)
+
+
+@own_errors
+def tangent(curve, at, wrt=None):
+    """The tangent and normal lines to ``curve`` (a function ``"x^3 - 2x"`` or an equation
+    ``"x^2 + y^2 = 25"``) at the point ``at`` (``derive.calculus.tangent.tangent``)."""
+    from derive.calculus.tangent import tangent as work  # deferred: heavy import at start-up
+    return work(curve, at, wrt)
+
+
+def first_principles(expression, wrt=None):
+    """f′(x) worked from first principles, as lim_{h→0} (f(x + h) − f(x))/h
+    (``derive.calculus.first_principles.first_principles``; ``derive EXPR --style limit``)."""
+    import derive.calculus.first_principles as limits  # deferred: heavy import at start-up
+    return limits.first_principles(expression, wrt)
+
+
 def check(expression, answer: str, wrt=None, *, style: str = "textbook", **options):
     """The verdict on a student's answer (``derive.checking.answers.check``); a diagnosis
-    names the step of the solution worked in ``style``."""
+    names the step of the solution worked in ``style``.  For an equation
+    (``"x^2 + y^2 = 25"``) the answer is judged as dy/dx on the curve (``check_implicit``)."""
+    if is_equation(expression):
+        return check_implicit(expression, answer, wrt, **options)
     from derive.checking.answers import check as judge  # deferred: heavy import at start-up
     return judge(expression, answer, wrt, style=style, **options)
+
+
+@own_errors
+def check_implicit(equation, answer: str, wrt=None, *, dependent=None, order: int = 1):
+    """The verdict on an answer for dy/dx on the curve ``equation``: compared at points of
+    the curve, the mistakes of implicit differentiation named
+    (``derive.checking.implicit_answers.judge``)."""
+    from derive.calculus import implicit as curves  # deferred: heavy import at start-up
+    from derive.calculus.implicit_mistakes import mistakes  # deferred: heavy import at start-up
+    from derive.checking.implicit_answers import judge  # deferred: heavy import at start-up
+    if order != 1:
+        raise InputError("an answer on a curve is checked as dy/dx: leave out --order")
+    solution = curves.implicit(equation, wrt, dependent=dependent)
+    points = curves.curve_points(solution.equation.function, solution.x, solution.y, 12)
+    return judge(solution, answer, points, mistakes(solution))
 
 
 def check_array(kind: str, expression, answer: str, variables=None, **options):
@@ -157,4 +207,5 @@ def _sheet_quiz(sheet, question_type: str):
 
 __all__ = ["differentiate", "gradient", "jacobian", "hessian", "trace", "check", "check_array",
            "matrix", "make_sheet", "moodle_question", "moodle_sheet", "Solution",
-           "ArraySolution", "InputError", "ParseError"]
+           "ArraySolution", "InputError", "ParseError", "first_principles", "implicit",
+           "tangent", "check_implicit", "is_equation"]

@@ -161,5 +161,5 @@ def test_no_import_cycles():
 
 def test_the_layers_are_packages():
     folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
-    assert folders == {"core", "read", "ad", "checking", "matrices", "sheets", "present", "cli",
-                       "web"}
+    assert folders == {"core", "read", "ad", "calculus", "checking", "matrices", "sheets",
+                       "present", "cli", "web"}

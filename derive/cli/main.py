@@ -28,10 +28,12 @@ import derive.cli.check as check_command
 import derive.cli.moodle as moodle_command
 import derive.cli.serve as serve_command
 import derive.cli.sheet as sheet_command
+import derive.cli.tangent as tangent_command
 from derive.cli.picture_options import PICTURE_OPTIONS, picture_options, render_requested
 
 DEFAULT_TIMEOUT = 10.0
 SOLVE_FORMATS = ("text", "markdown", "latex", "json", "pdf", "dot", "svg", "moodle")
+LIMIT_STYLE = "limit"   # from first principles (derive.calculus.first_principles)
 
 EXAMPLES = """
 \b
@@ -120,12 +122,13 @@ def text_columns(to_terminal: bool) -> int:
 @click.option("--order", "-n", type=click.IntRange(1, 20), default=1, show_default=True,
               help="Order of the derivative.")
 @click.option("--at", "at", metavar="VAR=VALUE[,…]", help="Also evaluate the derivative at a point.")
-@click.option("--style", type=click.Choice(list(STYLES)),
+@click.option("--style", type=click.Choice([*STYLES, LIMIT_STYLE]),
               default="textbook", show_default=True,
               help="textbook: as a calculus textbook works it (sum, product, quotient and chain "
               "rules by name); graph: the computation graph, local derivatives and the "
               "total-derivative rule over all paths (several variables and --where always use "
-              "it); compact: the classical rule-by-rule solution.")
+              "it); compact: the classical rule-by-rule solution; limit: from first "
+              "principles, f'(x) = lim h→0 (f(x + h) - f(x))/h.")
 @click.option("--format", "fmt", type=click.Choice(SOLVE_FORMATS),
               help="Output format (default: from the -o suffix, else text; pdf: compiled with "
               "latexmk, needs -o; dot, svg: the computation graph alone, see --graph; moodle: "
@@ -157,13 +160,34 @@ def text_columns(to_terminal: bool) -> int:
 @click.option("--question-type", "question_type",
               type=click.Choice(moodle_command.QUESTION_TYPES),
               help=moodle_command.QUESTION_TYPE_HELP)
+@click.option("--method", type=click.Choice(["rules", "log"]), default="rules",
+              show_default=True,
+              help="rules: the differentiation rules (see --style); log: logarithmic "
+              "differentiation of a product, quotient or power: ln of both sides, the laws of "
+              "logarithms, both sides differentiated, multiplied back by y.")
+@click.option("--dependent", metavar="NAME",
+              help="With an equation (implicit differentiation): the variable that is a "
+              "function of the --wrt one (default: y).")
 @picture_options
 def solve(expression, wrt, gradient, jacobian, hessian, variables, where, order, at, style, fmt,
           standalone, templates, output, timeout, mode="symbolic", seed_input=None, names=None,
-          shapes=(), layout=None, question_type=None):
+          shapes=(), layout=None, question_type=None, method="rules", dependent=None):
     """Differentiate EXPRESSION (use - to read it from standard input; put -- before an
-    expression that could be read as an option)."""
+    expression that could be read as an option), or an equation such as "x^2 + y^2 = 25"
+    implicitly."""
     fmt = format_for(fmt, output, SOLVE_FORMATS, "text")
+    if expression == "-":  # read once: an equation is told from a function by its text
+        expression = sys.stdin.read().strip()
+    if api.is_equation(expression) or dependent:
+        _implicit(expression, wrt, dependent, order, at, fmt, standalone, templates, output,
+                  timeout)
+        return
+    if style == LIMIT_STYLE:
+        _first_principles(expression, wrt, fmt, standalone, templates, output, timeout)
+        return
+    if method == "log":
+        _log_method(expression, wrt, fmt, standalone, templates, output, timeout)
+        return
     kind = moodle_command.question_type(fmt, question_type)
     if kind is not None:
         moodle_command.solve(expression, wrt, order, at, kind, templates, output, timeout)
@@ -173,7 +197,7 @@ def solve(expression, wrt, gradient, jacobian, hessian, variables, where, order,
     if layout and not shapes:
         raise click.UsageError("--layout goes with --shape (matrix calculus)")
     if shapes:
-        _refuse_beside_shape(click.get_current_context())
+        _refuse_beside(click.get_current_context(), "--shape", WITH_SHAPE)
         if len(wrt) != 1:
             raise click.UsageError("with --shape give exactly one --wrt (a vector or a matrix)"
                                    if wrt else "with --shape give the variable: --wrt NAME")
@@ -230,16 +254,87 @@ WITH_SHAPE = ("expression", "wrt", "fmt", "standalone", "templates", "output", "
               "layout")
 
 
-def _refuse_beside_shape(ctx) -> None:
-    """--shape with an option it does not use (--order, --at, --gradient, …): one line,
-    exit 2, rather than the option silently dropped."""
+# the options of `solve` that logarithmic differentiation uses
+WITH_LOG = ("expression", "wrt", "fmt", "standalone", "templates", "output", "timeout", "method")
+
+
+def _refuse_beside(ctx, option: str, used) -> None:
+    """``option`` (--shape, --method log) with an option it does not use (--order, --at,
+    --gradient, …): one line, exit 2, rather than the option silently dropped."""
     from click.core import ParameterSource
     for param in ctx.command.params:
-        if param.name in WITH_SHAPE or ctx.get_parameter_source(param.name) in (
+        if param.name in used or ctx.get_parameter_source(param.name) in (
                 None, ParameterSource.DEFAULT):
             continue
         flag = max(param.opts, key=len)
-        raise click.UsageError(f"{flag} does not go with --shape")
+        raise click.UsageError(f"{flag} does not go with {option}")
+
+
+def _log_method(expression, wrt, fmt, standalone, templates, output, timeout):
+    """--method log: the derivative by logarithmic differentiation."""
+    _one_variable_method("--method log", WITH_LOG, api.log_differentiation,
+                         expression, wrt, fmt, standalone, templates, output, timeout)
+
+
+def _one_variable_method(option, used, work, expression, wrt, fmt, standalone,
+                         templates, output, timeout, what="a step"):
+    """A derivative by one variable worked by a method of its own (``option``: --method log,
+    --style limit), which takes the options ``used`` alone: ``work(expression, wrt)`` gives
+    a checked record, laid out by ``render`` (text, markdown, latex, json; pdf compiled from
+    latex)."""
+    _refuse_beside(click.get_current_context(), option, used)
+    if fmt not in RESULT_FORMATS + ("pdf",):
+        raise click.UsageError(f"--format {fmt} does not go with {option}: choose one of "
+                               f"{', '.join(RESULT_FORMATS)} or pdf")
+    if fmt == "pdf" and not output:
+        raise click.UsageError("--format pdf writes a file: give it with -o FILE.pdf")
+    if len(wrt) > 1:
+        raise click.UsageError(f"{option} differentiates by one variable: give one --wrt")
+    check_options("latex" if fmt == "pdf" else fmt, standalone)
+    with time_limit(timeout, lambda: too_slow(timeout)):
+        worked = work(sys.stdin.read().strip() if expression == "-" else expression,
+                      wrt[0] if wrt else None)
+        with phase("rendering"):
+            text = render(worked, "latex" if fmt == "pdf" else fmt,
+                          standalone=standalone or fmt == "pdf", templates=templates)
+    if fmt == "pdf":
+        from derive.present.pdf import compile_pdf  # deferred: not needed at start-up
+        with phase("compiling the PDF"):
+            compile_pdf(text, output)
+    else:
+        write_output(text, output)
+    if not worked.verified:
+        raise _check_failed(what, worked.failed_checks[0])
+
+
+# the options of `solve` that implicit differentiation uses
+WITH_IMPLICIT = ("expression", "wrt", "dependent", "order", "at", "fmt", "standalone",
+                 "templates", "output", "timeout")
+
+
+def _implicit(expression, wrt, dependent, order, at, fmt, standalone, templates, output,
+              timeout):
+    """An equation: dy/dx by implicit differentiation (d²y/dx² with --order 2)."""
+    if order > 2:
+        raise click.UsageError("implicit differentiation gives --order 1 or 2")
+
+    def work(equation, x):
+        return api.implicit(equation, x, dependent=dependent, order=order, at=at)
+
+    _one_variable_method("an equation", WITH_IMPLICIT, work, expression, wrt, fmt, standalone,
+                         templates, output, timeout, what="a line")
+
+
+# the options of `solve` that a derivative from first principles uses
+WITH_LIMIT = ("expression", "wrt", "style", "fmt", "standalone", "templates", "output",
+              "timeout")
+
+
+def _first_principles(expression, wrt, fmt, standalone, templates, output, timeout):
+    """--style limit: the derivative from first principles."""
+    _one_variable_method("--style limit", WITH_LIMIT, api.first_principles,
+                         expression, wrt, fmt, standalone, templates, output, timeout,
+                         what="a line")
 
 
 def _trace(expression, mode, at, seed_input, names, variables, fmt, standalone, templates,
@@ -359,3 +454,4 @@ main.add_command(check_command.check)
 main.add_command(sheet_command.sheet)
 main.add_command(sheet_command.problems)
 main.add_command(serve_command.serve)
+main.add_command(tangent_command.tangent)

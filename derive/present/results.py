@@ -37,6 +37,11 @@ PRESENTERS = {
     "ArrayAnswerCheck": "derive.present.checks",
     "Trace": "derive.present.traces",
     "MatrixSolution": "derive.present.matrices",
+    "LogDifferentiation": "derive.present.log_method",
+    "FirstPrinciples": "derive.present.first_principles",
+    "ImplicitSolution": "derive.present.implicit",
+    "ImplicitAnswerCheck": "derive.present.implicit_checks",
+    "TangentLines": "derive.present.tangent",
 }
 
 

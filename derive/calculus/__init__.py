@@ -1,0 +1,1 @@
+"""Derivatives worked by the other methods of a first calculus course."""
