@@ -280,12 +280,15 @@ def create_app(*, workers: int, seconds: float, margin: float, max_waiting: int 
         data = await json_body(request, DERIVATIVE_FIELDS)
         return json_text(await answers.get("differentiate", *derivative_request(data)))
 
-    async def check(request: Request) -> Response:
+    async def check_request(request: Request) -> tuple:
+        """The function, the answer, the variable, the order and the style of a check."""
         data = await json_body(request, CHECK_FIELDS)
         expression, wrt, order, chosen = derivative_request(
             {k: v for k, v in data.items() if k != "answer"})
-        return json_text(await answers.get("check", expression, text(data, "answer"), wrt,
-                                           order, chosen))
+        return expression, text(data, "answer"), wrt, order, chosen
+
+    async def check(request: Request) -> Response:
+        return json_text(await answers.get("check", *await check_request(request)))
 
     async def problem(request: Request) -> Response:
         query = dict(request.query_params)
@@ -306,11 +309,7 @@ def create_app(*, workers: int, seconds: float, margin: float, max_waiting: int 
         return JSONResponse(await answers.get("view_solution", *derivative_request(data)))
 
     async def view_check(request: Request) -> Response:
-        data = await json_body(request, CHECK_FIELDS)
-        expression, wrt, order, chosen = derivative_request(
-            {k: v for k, v in data.items() if k != "answer"})
-        return JSONResponse(await answers.get("view_check", expression, text(data, "answer"),
-                                              wrt, order, chosen))
+        return JSONResponse(await answers.get("view_check", *await check_request(request)))
 
     def picture(task: str) -> Callable:
         async def drawn(request: Request) -> Response:
