@@ -127,7 +127,7 @@ def _cheap_rewritings(e, shape: Shape):
         yield factored
         yield _polynomials_multiplied_out(factored)
         if suits_polynomial_algorithms(e):   # 2e²ˣ(2x + 1) + 2e²ˣ is 4e²ˣ(x + 1)
-            yield sp.factor_terms(sp.expand(e))
+            yield sp.factor_terms(sp.expand(e, power_exp=False, power_base=False, log=False))
     if shape.powers:
         combined = sp.powsimp(e)
         yield combined

@@ -272,15 +272,17 @@ def _reciprocal(base, exponent):
     return base if exponent == -1 else sp.Pow(base, -exponent, evaluate=False)
 
 
-def _factor_group(factor) -> int:
-    """0 numbers (π too), 1 variables and their powers, 2 exponentials (eˣ, 2ˣ), 3 everything
-    else (a stable sort key): x²eˣ, e²ˣ(2 sin(3x) + 3 cos(3x)), 2ˣ ln(2)."""
+def _factor_group(factor, exponentials_first: bool = True) -> int:
+    """0 numbers (π too), 1 variables and their powers, 2 exponentials (eˣ, 2ˣ) when
+    ``exponentials_first``, 3 everything else (a stable sort key): x²eˣ,
+    e²ˣ(2 sin(3x) + 3 cos(3x)), 2ˣ ln(2)."""
     if factor.is_Number or factor.is_NumberSymbol:
         return 0
     base, exponent = factor.as_base_exp()
     if base.is_Symbol:
         return 1
-    if isinstance(factor, sp.exp) or (base.is_number and not exponent.is_number):
+    if exponentials_first and (isinstance(factor, sp.exp)
+                               or (base.is_number and not exponent.is_number)):
         return 2
     return 3
 
@@ -409,7 +411,11 @@ class _BoardLayout:
         teacher writes 2x·3^(x²) ln 3 (SymPy: 2·3^(x²)·x·ln 3)."""
         if self.order in ("none", "old"):
             return list(expr.args)
-        return sorted(expr.as_ordered_factors(), key=_factor_group)
+        factors = expr.as_ordered_factors()
+        # an exponential goes before one bracket, e²ˣ(2 sin(3x) + 3 cos(3x)), as books print
+        # it; among longer products after the other factors, (x + 1)(x + 2)eˣ
+        short = sum(1 for f in factors if not (f.is_Number or f.is_NumberSymbol)) <= 2
+        return sorted(factors, key=lambda f: _factor_group(f, short))
 
     # -- products --------------------------------------------------------------------------------
 
