@@ -412,9 +412,9 @@ class _BoardLayout:
         if self.order in ("none", "old"):
             return list(expr.args)
         factors = expr.as_ordered_factors()
-        # an exponential goes before one bracket, e²ˣ(2 sin(3x) + 3 cos(3x)), as books print
-        # it; among longer products after the other factors, (x + 1)(x + 2)eˣ
-        short = sum(1 for f in factors if not (f.is_Number or f.is_NumberSymbol)) <= 2
+        # an exponential goes before one bracket, e²ˣ(2 sin(3x) + 3 cos(3x)), x eˣ(x + 2), as
+        # books print it; in a longer product after the other factors, (x + 1)(x + 2)eˣ
+        short = sum(1 for f in factors if _factor_group(f, False) == 3) <= 2
         return sorted(factors, key=lambda f: _factor_group(f, short))
 
     # -- products --------------------------------------------------------------------------------
