@@ -414,7 +414,8 @@ class _BoardLayout:
         factors = expr.as_ordered_factors()
         # an exponential goes before one bracket, e²ˣ(2 sin(3x) + 3 cos(3x)), x eˣ(x + 2), as
         # books print it; in a longer product after the other factors, (x + 1)(x + 2)eˣ
-        short = sum(1 for f in factors if _factor_group(f, False) == 3) <= 2
+        short = sum(1 for f in factors if _factor_group(f, False) == 3
+                    and not _is_reciprocal(f)) <= 2
         return sorted(factors, key=lambda f: _factor_group(f, short))
 
     # -- products --------------------------------------------------------------------------------
