@@ -1,10 +1,11 @@
 """Benchmark: a Moodle XML quiz of 100 questions, drawn from every bank and written whole.
 
-    python bench/moodle.py [--count 100] [--types stack,multichoice,numerical] [--jobs 1]
+    python bench/moodle.py [--count 100] [--types stack,multichoice,numerical] [--jobs N]
                            [--json bench/results/moodle.json]
 
 For each question type, ``derive sheet --count N --format moodle`` is run from a fresh
-process (drawing the problems, working and checking their solutions, finding the mistaken
+process, with the command's own number of worker processes (one per processor) unless
+``--jobs`` says otherwise (drawing the problems, working and checking their solutions, finding the mistaken
 answers, writing the XML): its wall time, the peak resident memory of its largest process,
 the number of questions in the file (read back with a real XML parser) and whether it took
 under 10 s.  The load average is recorded beside the figures: this machine is shared, and a
@@ -30,7 +31,7 @@ def quiz(count: int, kind: str, jobs: int, folder: str) -> dict:
     target = os.path.join(folder, f"quiz-{kind}.xml")
     figures = measured([sys.executable, "-m", "derive", "sheet", "--count", str(count),
                         "--seed", "1", "--format", "moodle", "--question-type", kind,
-                        "--jobs", str(jobs), "-o", target])
+                        *(["--jobs", str(jobs)] if jobs else []), "-o", target])
     root = ET.parse(target).getroot()
     questions = [q for q in root if q.get("type") == kind]
     return {"wall_s": round(figures["wall_s"], 2),
@@ -43,10 +44,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--types", default="stack,multichoice,numerical")
-    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="worker processes (default: the command's, one per processor)")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "moodle.json"))
     args = parser.parse_args()
-    results = {"count": args.count, "jobs": args.jobs, "load_before": os.getloadavg()[0]}
+    results = {"count": args.count, "jobs": args.jobs or os.cpu_count(),
+               "load_before": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory() as folder:
         for kind in args.types.split(","):
             results[kind] = quiz(args.count, kind, args.jobs, folder)
