@@ -32,7 +32,7 @@ def U(func, *args):
     return func(*args, evaluate=False)
 
 
-# The chain-rule products from the brief.
+# The chain-rule products of the worked examples.
 CHAIN = U(Mul, Pow(w, -1), 2, v, cos(u), 3 * x**2)
 CHAIN_LN = U(Mul, Pow(sin(x), -2), 2, sin(x), cos(x), Mul(3, Pow(x, 2)))
 # d/dx f(g(x)) in both spellings SymPy uses: Subs (older) and Derivative wrt g(x) (1.14).
