@@ -16,6 +16,7 @@ from sympy import (Abs, Add, Derivative, E, Float, Function, Le, Mul, Ne, Pow, R
                    sign, sin, sinh, sqrt, symbols)
 
 from derive.functions import LogBase
+from derive.read.parsing import parse
 from derive.present.notation import (leibniz_latex, leibniz_text, name_latex, name_text, to_latex,
                                      to_text)
 
@@ -264,3 +265,11 @@ def test_latex_compiles_with_amsmath(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-3000:]
     assert (tmp_path / "notation.pdf").exists()
+
+
+def test_a_negative_number_below_the_bar_is_bracketed():
+    # the reciprocal of the slope -3/4 of a tangent, kept unevaluated for its line
+    e = sp.Mul(-1, sp.Pow(sp.Rational(-3, 4), -1, evaluate=False), evaluate=False)
+    assert to_text(e) == "-1/(-3/4)"
+    assert to_text(sp.Pow(sp.Integer(-2), -1, evaluate=False)) == "1/(-2)"
+    assert sp.simplify(parse(to_text(e)) - sp.Rational(4, 3)) == 0

@@ -550,7 +550,8 @@ class _BoardLayout:
         top_group = len(numerator) == 1 and numerator[0].is_Add
         only = denominator[0]
         bottom_group = (len(denominator) > 1 or only.is_Add or only.is_Mul or only.is_Relational
-                        or self._kinds(only)[0] == FRAC)
+                        or self._kinds(only)[0] == FRAC
+                        or split_sign(only)[0])   # 1/(-2), 1/(-3/4)
         return self._render_fraction(top, bottom, top_group, bottom_group)
 
     def _inline_fraction(self, top, bottom, top_group, bottom_group) -> str:
