@@ -16,13 +16,14 @@ This runs once per solution, never inside the per-step work.
 
 from __future__ import annotations
 
+from functools import lru_cache
 
 import sympy as sp
 
 from derive.functions import derivatives_as_subs
 from derive.core.timing import phase
 from derive.core.sizes import (TRIG, Shape, simplify_affordable, suits_polynomial_algorithms,
-                               trig_identity_possible)
+                               trig_identity_possible, within_nodes)
 
 from derive.core.forms import split_sign, written_as_decimal
 from derive.core.steps import EQUAL, Step
@@ -73,6 +74,10 @@ def _size(e, in_product: bool = False):
             + _uncollected(e) + sum(_size(a, product) for a in e.args))
 
 
+COLLECTED_NODES = 60   # forms judged by how a book collects them: an exercise's size
+
+
+@lru_cache(maxsize=4096)
 def _uncollected(e) -> int:
     """More for a polynomial a book prints multiplied out and collected: one for a whole
     number taken out of it (6x² + 2x − 6, not 2(3x² + x − 3); but −3(2t + 3) sin(t) stays, the
@@ -80,6 +85,8 @@ def _uncollected(e) -> int:
     number inside (2x(2x + 1)³(6x + 1), not x(2x + 1)³(12x + 2); 4e²ˣ(x + 1)), three for a
     polynomial holding a product with a sum in it (2x² + 2x + 1, not 2x(x + 1) + 1), which is
     longer written out."""
+    if not isinstance(e, (sp.Mul, sp.Add)) or not within_nodes(e, COLLECTED_NODES):
+        return 0
     if isinstance(e, sp.Mul):
         above = [a for a in e.args if not _below_bar(a)]   # 2(3x² + x − 3)/(x + 1)² too
         taken_out = int(len(above) == 2 and any(a.is_Integer and abs(a) != 1 for a in above)
@@ -94,6 +101,7 @@ def _uncollected(e) -> int:
     return 0
 
 
+@lru_cache(maxsize=4096)
 def _polynomial_sum(e) -> bool:
     return isinstance(e, sp.Add) and bool(e.free_symbols) and e.is_polynomial()
 
@@ -126,7 +134,8 @@ def _cheap_rewritings(e, shape: Shape):
         factored = sp.factor_terms(e)
         yield factored
         yield _polynomials_multiplied_out(factored)
-        if suits_polynomial_algorithms(e):   # 2e²ˣ(2x + 1) + 2e²ˣ is 4e²ˣ(x + 1)
+        if _products_of_sums(e) and suits_polynomial_algorithms(e):
+            # 2e²ˣ(2x + 1) + 2e²ˣ is 4e²ˣ(x + 1)
             yield sp.factor_terms(sp.expand(e, power_exp=False, power_base=False, log=False))
     if shape.powers:
         combined = sp.powsimp(e)
@@ -138,6 +147,12 @@ def _cheap_rewritings(e, shape: Shape):
         together = sp.together(e)
         yield together
         yield sp.factor_terms(together)
+
+
+def _products_of_sums(e) -> bool:
+    """A sum with a term that is a product holding a sum: something to multiply out."""
+    return isinstance(e, sp.Add) and any(
+        isinstance(t, sp.Mul) and any(isinstance(f, sp.Add) for f in t.args) for t in e.args)
 
 
 def _polynomials_multiplied_out(e):
@@ -321,7 +336,8 @@ def shortest_form(e: sp.Expr) -> sp.Expr:
     polynomial = suits_polynomial_algorithms(e)
     for candidate in _cheap_rewritings(e, shape):
         consider(candidate)
-    if polynomial and shape.sums and e.is_polynomial() and len(e.free_symbols) == 1:
+    if (polynomial and isinstance(e, sp.Add) and len(e.free_symbols) == 1
+            and any(isinstance(p.base, sp.Add) for p in e.atoms(sp.Pow)) and e.is_polynomial()):
         consider(sp.factor(e))   # 2x(2x + 1)³(6x + 1): the number out of (12x + 2) too
     if e.has(sp.Abs) or any(isinstance(p.base, sp.Add) and p.exp.is_Rational and p.exp.q == 2
                             for p in e.atoms(sp.Pow)):
