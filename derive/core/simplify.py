@@ -134,7 +134,7 @@ def _cheap_rewritings(e, shape: Shape):
         factored = sp.factor_terms(e)
         yield factored
         yield _polynomials_multiplied_out(factored)
-        if _products_of_sums(e) and suits_polynomial_algorithms(e):
+        if (_products_of_sums(e) or shape.fractions) and suits_polynomial_algorithms(e):
             # 2e²ˣ(2x + 1) + 2e²ˣ is 4e²ˣ(x + 1)
             yield sp.factor_terms(sp.expand(e, power_exp=False, power_base=False, log=False))
     if shape.powers:
@@ -337,7 +337,8 @@ def shortest_form(e: sp.Expr) -> sp.Expr:
     for candidate in _cheap_rewritings(e, shape):
         consider(candidate)
     if (polynomial and isinstance(e, sp.Add) and len(e.free_symbols) == 1
-            and any(isinstance(p.base, sp.Add) for p in e.atoms(sp.Pow)) and e.is_polynomial()):
+            and (_products_of_sums(e) or any(isinstance(p.base, sp.Add) for p in e.atoms(sp.Pow)))
+            and e.is_polynomial()):
         consider(sp.factor(e))   # 2x(2x + 1)³(6x + 1): the number out of (12x + 2) too
     if e.has(sp.Abs) or any(isinstance(p.base, sp.Add) and p.exp.is_Rational and p.exp.q == 2
                             for p in e.atoms(sp.Pow)):
