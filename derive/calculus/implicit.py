@@ -30,7 +30,7 @@ import sympy as sp
 
 from derive.calculus.equations import Equation, read_equation
 from derive.core.steps import Check, Checked, Leibniz
-from derive.core.verify import equivalent
+from derive.core.verify import check_equal
 from derive.errors import InputError, written
 from derive.read.parsing import parse_point, parse_symbol
 
@@ -488,44 +488,40 @@ def on_curve(eq: Equation, values: dict) -> Optional[str]:
 
 def _checks(s: ImplicitSolution) -> list[Check]:
     x, y = s.x, s.y
-    checks = [_check("term", implicit_derivative(t.term, x, y), t.value)
+    checks = [check_equal("term", implicit_derivative(t.term, x, y), t.value)
               for t in s.left + s.right]
-    checks += [_check("product", implicit_derivative(t.inner, x, y) * t.outer, t.value)
+    checks += [check_equal("product", implicit_derivative(t.inner, x, y) * t.outer, t.value)
                for t in s.left + s.right if t.rule == CHAIN_PRODUCT]
     differentiated = implicit_derivative(s.equation.function, x, y)
-    checks.append(_check("differentiate", differentiated, _difference(*s.expanded)))
-    checks.append(_check("gather", differentiated, _difference(*s.gathered)))
-    checks.append(_check("factor", differentiated, s.coefficient * _P - s.free))
-    checks.append(_check("solve", s.solved, s.result))
+    checks.append(check_equal("differentiate", differentiated, _difference(*s.expanded)))
+    checks.append(check_equal("gather", differentiated, _difference(*s.gathered)))
+    checks.append(check_equal("factor", differentiated, s.coefficient * _P - s.free))
+    checks.append(check_equal("solve", s.solved, s.result))
     F = s.equation.function
-    checks.append(_check("idiff", sp.idiff(F, y, x), s.result))
-    checks.append(_check("implicit function theorem", s.partials[3], s.result))
-    checks += curve_check(F, x, y, s.result, 1)
+    checks.append(check_equal("idiff", sp.idiff(F, y, x), s.result))
+    checks.append(check_equal("implicit function theorem", s.partials[3], s.result))
+    checks += curvecheck_equal(F, x, y, s.result, 1)
     if s.second is not None:
         checks += _second_checks(s.second, F, x, y, s.result)
     if s.value is not None:
-        checks.append(_check("value", s.answer.subs(dict(s.point)), s.value))
+        checks.append(check_equal("value", s.answer.subs(dict(s.point)), s.value))
     return checks
 
 
 def _second_checks(second: SecondDerivative, F, x, y, first) -> list[Check]:
-    checks = [_check("numerator derivative", implicit_derivative(second.numerator, x, y)
+    checks = [check_equal("numerator derivative", implicit_derivative(second.numerator, x, y)
                      .subs(_P, first), second.numerator_derivative),
-              _check("denominator derivative", implicit_derivative(second.denominator, x, y)
+              check_equal("denominator derivative", implicit_derivative(second.denominator, x, y)
                      .subs(_P, first), second.denominator_derivative),
-              _check("quotient", second.quotient, second.simplified),
-              _check("idiff", sp.idiff(F, y, x, 2), second.simplified)]
-    checks += curve_check(F, x, y, second.result, 2)
+              check_equal("quotient", second.quotient, second.simplified),
+              check_equal("idiff", sp.idiff(F, y, x, 2), second.simplified)]
+    checks += curvecheck_equal(F, x, y, second.result, 2)
     return checks
 
 
 def _difference(left, right) -> sp.Expr:
     return sp.Add(*(p.value for p in left)) - sp.Add(*(p.value for p in right))
 
-
-def _check(rule: str, expected: sp.Expr, shown: sp.Expr) -> Check:
-    verdict = equivalent(shown, expected)
-    return Check(rule, "equal", verdict.passed, verdict.method, verdict.detail)
 
 
 def curve_points(F: sp.Expr, x: sp.Symbol, y: sp.Symbol, wanted: int = 4):
@@ -566,7 +562,7 @@ def _slopes(f, x0, y0, order: int):
     return (ys[1] - 2 * ys[0] + ys[-1]) / h ** 2
 
 
-def curve_check(F, x, y, derivative: sp.Expr, order: int) -> list[Check]:
+def curvecheck_equal(F, x, y, derivative: sp.Expr, order: int) -> list[Check]:
     """The derivative at points of the curve against the curve's own slope there, measured
     numerically (``_slopes``): independent of every symbolic step.  No check where no point
     of the curve is found (the check against ``idiff`` stands alone then)."""

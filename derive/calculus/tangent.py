@@ -27,7 +27,7 @@ import sympy as sp
 from derive.calculus.equations import is_equation, read_equation
 from derive.calculus.implicit import ImplicitSolution, implicit
 from derive.core.steps import Check, Checked, Solution
-from derive.core.verify import equivalent
+from derive.core.verify import check_equal
 from derive.errors import InputError, written
 from derive.read.parsing import parse_point
 from derive.read.request import read_expression, variables_to_differentiate_by
@@ -151,9 +151,9 @@ def _on_graph(text, point: dict, wrt) -> TangentLines:
     made = TangentLines(str(text), x, y, function, solution, None, (a, b), shown,
                         solution.result, slope, kind, *lines)
     oracle = sp.diff(function, x)
-    checks = [_check("point", function.subs(x, a), b)]
+    checks = [check_equal("point", function.subs(x, a), b)]
     if slope is not None:
-        checks.append(_check("slope", oracle.subs(x, a), slope))
+        checks.append(check_equal("slope", oracle.subs(x, a), slope))
     else:
         checks.append(Check("vertical", "equal", sp.limit(1 / oracle, x, a) == 0, "symbolic"))
     return replace(made, checks=tuple(checks + _line_checks(made)))
@@ -185,7 +185,7 @@ def _on_curve(text, point: dict, wrt) -> TangentLines:
     oracle = sp.idiff(read_equation(text).function, y, x)
     checks = []
     if slope is not None:
-        checks.append(_check("slope", oracle.subs({x: a, y: b}), slope))
+        checks.append(check_equal("slope", oracle.subs({x: a, y: b}), slope))
     else:
         F = read_equation(text).function
         checks.append(Check("vertical", "equal",
@@ -215,17 +215,13 @@ def _line_checks(t: TangentLines) -> list[Check]:
                                       t.normal_slope)):
         if right is None:
             continue
-        checks.append(_check(f"{name} through the point", right.subs(x, a), b))
-        checks.append(_check(f"{name} slope", sp.diff(right, x), slope))
-        checks.append(_check(f"{name} form", right, form + b))
+        checks.append(check_equal(f"{name} through the point", right.subs(x, a), b))
+        checks.append(check_equal(f"{name} slope", sp.diff(right, x), slope))
+        checks.append(check_equal(f"{name} form", right, form + b))
     if t.slope is not None and t.normal_slope is not None:
-        checks.append(_check("perpendicular", t.slope * t.normal_slope, sp.Integer(-1)))
+        checks.append(check_equal("perpendicular", t.slope * t.normal_slope, sp.Integer(-1)))
     return checks
 
-
-def _check(rule: str, expected, shown) -> Check:
-    verdict = equivalent(shown, expected)
-    return Check(rule, "equal", verdict.passed, verdict.method, verdict.detail)
 
 
 def _minus(a, b) -> sp.Expr:

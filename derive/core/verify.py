@@ -44,6 +44,10 @@ class Verdict:
     method: str
     detail: str = ""
 
+    def check(self, rule: str, claim: str) -> Check:
+        """The verdict as the check of a step that claims ``claim`` by ``rule``."""
+        return Check(rule, claim, self.passed, self.method, self.detail)
+
 
 def stand_in(k: int, arity: int) -> sp.Lambda:
     """A fixed smooth function of ``arity`` arguments, different for each k."""
@@ -232,12 +236,17 @@ def real_value_at(e, point):
     return None if value is None else sp.Float(value, DIGITS)
 
 
+def check_equal(rule: str, expected: sp.Expr, shown: sp.Expr) -> Check:
+    """The check that a line shows ``expected``: ``shown`` equal to it (``equivalent``)."""
+    return equivalent(shown, expected).check(rule, "equal")
+
+
 def check_step(step: Step, names: dict[sp.Symbol, sp.Expr]) -> Check | None:
     """Check what the step claims (its ``claim``, written by the engine that built it);
     ``names`` maps the intermediates to their definitions in x."""
     if step.claim == EQUAL:
         verdict = equivalent(_in_x(step.result, names), _in_x(step.target, names))
-        return Check(step.rule, "equal", verdict.passed, verdict.method, verdict.detail)
+        return verdict.check(step.rule, "equal")
     if step.claim not in (DERIVATIVE, TOTAL) or step.wrt is None:
         return None
     if step.claim == DERIVATIVE and (step.target == step.wrt or not step.target.has(step.wrt)):
@@ -255,7 +264,7 @@ def check_step(step: Step, names: dict[sp.Symbol, sp.Expr]) -> Check | None:
         # a local derivative: every other variable and name is held constant
         function = step.target.doit()
         verdict = equivalent(step.result, _partial(function, step.wrt), function)
-    return Check(step.rule, "derivative", verdict.passed, verdict.method, verdict.detail)
+    return verdict.check(step.rule, "derivative")
 
 
 @lru_cache(maxsize=32)
@@ -297,4 +306,4 @@ def check_answer(expression: sp.Expr, sequence, result: sp.Expr) -> Check:
     of ``sequence``, in order."""
     function = expression.doit()
     verdict = equivalent(result, _derivative(function, *sequence), function)
-    return Check("answer", "derivative", verdict.passed, verdict.method, verdict.detail)
+    return verdict.check("answer", "derivative")
