@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Union
 
-from derive.calculus.equations import is_equation
+from derive.read.equations import is_equation
 from derive.core.steps import ArraySolution
 from derive.core.steps import Solution
 from derive.errors import InputError, own_errors
@@ -135,11 +135,31 @@ def matrix(expression: str, wrt: str, shapes, **options):
 
 def make_sheet(banks, *, style: str = "textbook", **options):
     """A randomized sheet (``derive.sheets.sheet.make_sheet``), its solutions worked in
-    ``style``; its multiple-choice options come from the mistake catalogue
-    (``derive.checking.quiz.choices``)."""
-    from derive.checking.quiz import choices  # deferred: heavy import at start-up
+    ``style`` (a problem of a method of its own by that method,
+    ``derive.calculus.methods.work``); its multiple-choice options come from the mistakes
+    students make (``ask_choices``)."""
+    from derive.calculus.methods import work  # deferred: heavy import at start-up
     from derive.sheets.sheet import make_sheet as make  # deferred: heavy import at start-up
-    return make(banks, choices=choices, style=style, **options)
+    return make(banks, choices=ask_choices, methods=work, style=style, **options)
+
+
+def ask_choices(expression, seed: int = 0, *, wrt=None, order: int = 1,
+                style: str = "textbook", solution=None):
+    """A multiple-choice question: the right answer and three wrong ones from the mistakes
+    of the way ``solution`` is worked — dy/dx of a curve (``derive.calculus.choices``,
+    implicit differentiation), f′ from first principles (the same), or f′ by the rules or
+    by logarithms (the table of ``derive.checking.quiz.choices``)."""
+    from derive.calculus.first_principles_lines import FirstPrinciples  # deferred: heavy import at start-up
+    from derive.calculus.implicit import ImplicitSolution  # deferred: heavy import at start-up
+    from derive.checking.quiz import choices  # deferred: heavy import at start-up
+    if isinstance(solution, (ImplicitSolution, FirstPrinciples)):
+        from derive.calculus import choices as methods  # deferred: heavy import at start-up
+        ask = (methods.implicit_choices if isinstance(solution, ImplicitSolution)
+               else methods.first_principles_choices)
+        return ask(solution, seed)
+    if not isinstance(solution, Solution):
+        solution = None         # by logarithms: the options are those of f′ by the rules
+    return choices(expression, seed, wrt=wrt, order=order, style=style, solution=solution)
 
 
 def moodle_question(expression, question_type: str = "stack", *, wrt=None, order: int = 1,

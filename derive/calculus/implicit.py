@@ -28,7 +28,7 @@ from typing import Optional
 import mpmath
 import sympy as sp
 
-from derive.calculus.equations import Equation, read_equation
+from derive.read.equations import Equation, read_equation
 from derive.core.steps import Check, Checked, Leibniz
 from derive.core.verify import check_equal
 from derive.errors import InputError, written

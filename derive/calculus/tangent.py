@@ -24,7 +24,7 @@ from typing import Optional
 
 import sympy as sp
 
-from derive.calculus.equations import is_equation, read_equation
+from derive.read.equations import is_equation, read_equation
 from derive.calculus.implicit import ImplicitSolution, implicit
 from derive.core.steps import Check, Checked, Solution
 from derive.core.verify import check_equal

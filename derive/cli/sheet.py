@@ -279,6 +279,10 @@ def _bank_detail(bank) -> str:
             extra.append("where " + "; ".join(t.where))
         if t.at:
             extra.append(f"at {t.at}")
+        if t.dependent:
+            extra.append(f"dependent {t.dependent}")
+        if t.method != "rules":
+            extra.append(f"method {t.method}")
         shown = t.expression + (f"  [{'; '.join(extra)}]" if extra else "")
         lines.append(f"  {t.id:<{width}}  {t.kind:<{kinds}}  d{t.difficulty}  "
                      f"{','.join(t.tags):<28}  {shown}")

@@ -1,6 +1,8 @@
 """Laying out a problem sheet (``derive.sheets.sheet.Sheet``): the Jinja templates
 ``<format>/sheet.j2`` (inside ``latex/sheet-document.j2`` for LaTeX), long rows of solutions
-broken to fit the line, and the pictures of the worked solutions.
+broken to fit the line, the pictures of the worked solutions, and the worked solutions of
+problems of a method of their own, laid out by that method's presenter
+(``derive.present.results``).
 
 The sheet only records that it wants pictures (``sheet.graph``, ``sheet.plot``); they are
 drawn here, as the sheet is laid out: the computation graph from a problem's solution, and
@@ -21,6 +23,7 @@ from derive.present.linebreak import fit_aligns
 from derive.present.pictures import graph_figure, plot_figure
 from derive.present.plotting import Plot, plot_data
 from derive.present.render import environment, template_errors
+from derive.present.results import render
 from derive.sheets.sheet import Problem, Sheet
 
 SHEET_FORMATS = ("latex", "markdown")
@@ -86,7 +89,8 @@ def render_sheet(sheet: Sheet, fmt: str = "latex", *, parts: Sequence[str] = ("p
         raise InputError("a sheet's plots are pgfplots pictures: use --format latex or pdf")
     env = environment(fmt, templates)
     pictures = dict(draw_graph=lambda solution: _graph(solution, fmt, templates),
-                    draw_plot=lambda plot: _plot(plot, templates))
+                    draw_plot=lambda plot: _plot(plot, templates),
+                    worked_method=lambda result: _worked(result, fmt, templates))
     shown = laid_out(sheet)
     with template_errors():
         body = env.get_template(f"{fmt}/sheet.j2").render(sheet=shown, parts=chosen,
@@ -97,6 +101,12 @@ def render_sheet(sheet: Sheet, fmt: str = "latex", *, parts: Sequence[str] = ("p
     if fmt == "latex":
         body = fit_aligns(body)
     return body.strip() + "\n"
+
+
+def _worked(result, fmt: str, templates: Optional[str]) -> str:
+    """The worked solution of a problem of a method of its own (implicit differentiation,
+    tangent lines, first principles, logarithms), laid out by its presenter."""
+    return render(result, fmt, templates=templates).strip("\n")
 
 
 def _graph(solution: Solution, fmt: str, templates: Optional[str]) -> str:

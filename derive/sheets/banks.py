@@ -29,24 +29,34 @@ from pathlib import Path
 from typing import Optional, Union
 
 from derive.errors import InputError
+from derive.read.equations import is_equation, read_equation
 from derive.read.parsing import (ParseError, is_vector, parse, parse_definition, parse_point,
                                  parse_symbol, parse_vector)
 
-KINDS = ("derivative", "partial", "gradient", "jacobian", "hessian", "graph")
+KINDS = ("derivative", "partial", "gradient", "jacobian", "hessian", "graph", "implicit",
+         "tangent", "first-principles")
+# the kinds worked by a method of their own (``derive.calculus``), not by the chain of rules
+METHOD_KINDS = ("implicit", "tangent", "first-principles")
+METHODS = ("rules", "log")     # how a derivative is worked: by the rules, or by logarithms
 DIFFICULTIES = (1, 2, 3)
 BANK_KEYS = ("title", "description", "position", "problems")
 PROBLEM_KEYS = ("id", "kind", "expression", "difficulty", "tags", "prompt", "wrt", "order",
-                "vars", "where", "at", "params")
-# which optional keys each kind accepts (id, kind, expression, difficulty, tags, prompt,
-# params and where are accepted by every kind; graph requires where)
+                "vars", "where", "at", "dependent", "method", "params")
+# which optional keys each kind accepts (id, kind, expression, difficulty, tags, prompt and
+# params are accepted by every kind, where by those of the chain of rules; graph requires
+# where, tangent requires at)
 KIND_KEYS = {
-    "derivative": ("wrt", "order", "at"),
+    "derivative": ("wrt", "order", "at", "method"),
     "partial": ("wrt", "order", "at"),
     "graph": ("wrt", "at"),
     "gradient": ("vars", "at"),
     "jacobian": ("vars", "at"),
     "hessian": ("vars", "at"),
+    "implicit": ("wrt", "order", "at", "dependent"),
+    "tangent": ("wrt", "at"),
+    "first-principles": ("wrt",),
 }
+OPTIONAL_KEYS = ("wrt", "order", "vars", "at", "dependent", "method")
 DEFAULT_POSITION = 1000
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -92,6 +102,8 @@ class Filled:
     where: tuple[str, ...]
     at: Optional[str]
     prompt: str
+    dependent: Optional[str] = None     # implicit: the name of y
+    method: str = "rules"               # derivative: "log" works it by logarithms
 
 
 @dataclass(frozen=True)
@@ -114,10 +126,21 @@ class Template:
     source: str          # the bank file
     line: int            # the line of its [[problems]] header
     lines: tuple[tuple[str, int], ...] = ()   # the line of each key, for messages
+    dependent: Optional[str] = None           # implicit: the name of y (default y)
+    method: str = "rules"                     # derivative: "log", by logarithms
 
     @property
     def name(self) -> str:
         return f"{self.bank}/{self.id}"
+
+    @property
+    def different(self) -> int:
+        """How many different draws the parameters allow (at most ``MAX_CHOICES``): a
+        template without parameters is one problem."""
+        count = 1
+        for p in self.params:
+            count = min(count * len(p.values), MAX_CHOICES)
+        return count
 
     def line_of(self, key: str) -> int:
         return dict(self.lines).get(key, self.line)
@@ -144,7 +167,9 @@ class Template:
                       order=order, variables=tuple(text(v) for v in self.variables),
                       where=tuple(text(w) for w in self.where),
                       at=text(self.at) if self.at is not None else None,
-                      prompt=text(self.prompt))
+                      prompt=text(self.prompt),
+                      dependent=text(self.dependent) if self.dependent is not None else None,
+                      method=self.method)
 
     def fields(self) -> tuple[tuple[str, str], ...]:
         """(key, text) of every field that may hold placeholders."""
@@ -153,6 +178,8 @@ class Template:
         items += [("where", w) for w in self.where]
         if self.at is not None:
             items.append(("at", self.at))
+        if self.dependent is not None:
+            items.append(("dependent", self.dependent))
         if isinstance(self.order, str):
             items.append(("order", self.order))
         return tuple(items)
@@ -374,13 +401,21 @@ class _Reader:
         if kind not in KINDS:
             fault("kind", f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
         for key in entry:
-            if key in ("wrt", "order", "vars", "at") and key not in KIND_KEYS[kind]:
-                fault(key, f"a {kind} problem has no {key!r}")
+            if (key in OPTIONAL_KEYS and key not in KIND_KEYS[kind]) or (
+                    key == "where" and kind in METHOD_KINDS):
+                fault(key, f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} problem has no "
+                           f"{key!r}")
         expression = entry.get("expression")
         if "expression" in entry and not isinstance(expression, str):
             fault("expression", "expression must be text, in quotes")
         if not isinstance(expression, str) or not expression.strip():
             fault("expression", "expression = \"...\" is missing")
+        if kind == "implicit" and not is_equation(expression):
+            fault("expression", "an implicit problem's expression is an equation "
+                  "\"LEFT = RIGHT\", such as \"x^2 + y^2 = {r2}\"")
+        if kind not in ("implicit", "tangent") and is_equation(expression):
+            fault("expression", "an equation \"LEFT = RIGHT\" goes with kind = \"implicit\" "
+                  f"or \"tangent\", not {kind!r}")
         if (kind == "jacobian") != is_vector(expression):
             fault("expression", "a jacobian problem's expression is a vector [f1, f2, ...]"
                   if kind == "jacobian" else
@@ -413,6 +448,18 @@ class _Reader:
         at_point = entry.get("at")
         if at_point is not None and not isinstance(at_point, str):
             fault("at", "at must be text such as \"x = 2\"")
+        if kind == "tangent" and at_point is None:
+            fault("kind", "a tangent problem needs its point: at = \"x = 2\" (on a curve "
+                          "\"x = 3, y = 4\")")
+        dependent = entry.get("dependent")
+        if dependent is not None and (not isinstance(dependent, str) or not dependent.strip()):
+            fault("dependent", "dependent must be the name of y, such as \"y\"")
+        method = entry.get("method", "rules")
+        if method not in METHODS:
+            fault("method", f"method must be one of {', '.join(repr(m) for m in METHODS)}")
+        if method == "log" and (order != 1 or at_point is not None or where or len(wrt) > 1):
+            fault("method", "logarithmic differentiation (method = \"log\") finds dy/dx: "
+                            "no order, at or where")
         params = self.params(index, problem_id, entry.get("params", {}), at)
         lines = tuple((key, at(key)) for key in entry if key != "params") + tuple(
             (f"params.{p.name}", self.where.param(p.name, index) or header) for p in params)
@@ -420,7 +467,8 @@ class _Reader:
             bank=self.name, id=problem_id, kind=kind, expression=expression,
             difficulty=difficulty, tags=tuple(t.strip() for t in tags), prompt=prompt.strip(),
             wrt=wrt, order=order, variables=variables, where=where, at=at_point,
-            params=params, source=self.source, line=header, lines=lines)
+            params=params, source=self.source, line=header, lines=lines,
+            dependent=dependent.strip() if dependent is not None else None, method=method)
         self.check_placeholders(template)
         if self.probing:
             probe(template)
@@ -565,7 +613,7 @@ class Read:
 
 
 FIELD_NAMES = {"expression": "expression", "where": "where entry", "at": "point",
-               "wrt": "variable", "vars": "variable"}
+               "wrt": "variable", "vars": "variable", "dependent": "dependent variable"}
 
 
 class _FieldError(ParseError):
@@ -587,12 +635,17 @@ def read_filled(template: Template, filled: Filled) -> Read:
 
     if template.kind == "jacobian":
         functions = reading("expression", parse_vector, filled.expression)
+    elif is_equation(filled.expression):
+        equation = reading("expression", read_equation, filled.expression)
+        functions = (equation.left, equation.right)
     else:
         functions = (reading("expression", parse, filled.expression),)
     definitions = tuple(reading("where", parse_definition, w) for w in filled.where)
     point = reading("at", parse_point, filled.at) if filled.at is not None else None
     wrt = tuple(reading("wrt", parse_symbol, w) for w in filled.wrt)
     variables = tuple(reading("vars", parse_symbol, v) for v in filled.variables)
+    if filled.dependent is not None:
+        reading("dependent", parse_symbol, filled.dependent)
     return Read(functions, definitions, point, wrt, variables)
 
 

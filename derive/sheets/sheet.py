@@ -29,15 +29,22 @@ the template allows, the same problem of an earlier variant) draws again from wh
 stream stopped.  Both rounds are the same in a serial and a parallel run, so the sheets are
 the same bytes.
 
-Multiple choice.  The wrong options are mistakes of the table: the function that asks
-(``derive.checking.quiz.choices``) is passed in by ``derive.api.make_sheet``; only "find
-f′" problems (kinds derivative and partial, without definitions or a point) are asked this
-way, and a draw whose mistakes give fewer than three different wrong answers is drawn again,
-then, when the template keeps failing, replaced by another template of the same bank.
+Methods.  Implicit differentiation, tangent lines, first principles and logarithmic
+differentiation are worked by ``derive.calculus``, which this layer does not import: the
+function that works them (``derive.calculus.methods.work``) is passed in by
+``derive.api.make_sheet``, and the problem's solution is that method's result.
+
+Multiple choice.  The wrong options are mistakes: the function that asks
+(``derive.api.ask_choices``: the table of ``derive.checking.mistakes``, or the mistakes of a
+method) is passed in by ``derive.api.make_sheet``; only "find f′" and "find dy/dx" problems
+(kinds derivative, partial, implicit and first-principles, without definitions, a point or
+a second derivative of a curve) are asked this way, and a draw whose mistakes give fewer
+than three different wrong answers is drawn again, then, when the template keeps failing,
+replaced by another template of the same bank.
 
 Pictures.  The computation graph and the plot of f and f′ are drawn for the derivatives of
-one variable (kinds derivative and graph); the worked solution of a partial derivative,
-gradient, Jacobian or Hessian says that no picture is drawn for it.  A sheet only records
+one variable worked by the rules (kinds derivative and graph); the worked solution of any
+other problem says that no picture is drawn for it.  A sheet only records
 that it wants them; they are drawn when the sheet is laid out (``derive.present.sheets``).
 """
 
@@ -62,15 +69,15 @@ from derive.errors import InputError, TimeLimitExceeded, VerificationError, own_
 from derive.read.parsing import ParseError
 from derive.read.request import check_style
 from derive.read.worked import worked, worked_array
-from derive.sheets.banks import (Bank, Filled, Read, Template, Value, format_value, ill_posed,
-                                 read_filled, template_error)
+from derive.sheets.banks import (METHOD_KINDS, Bank, Filled, Read, Template, Value,
+                                 format_value, ill_posed, read_filled, template_error)
 from derive.sheets.limits import MAX_COUNT, MAX_VARIANTS
 
 MAX_DRAWS = 60               # draws of one template before it is declared unusable
 PREFER_NEW_DRAWS = 40        # draws spent looking for a problem no earlier variant has
 PROBLEM_SECONDS = 30.0       # time to work one problem
 CHOICE_DRAWS = 3             # draws of a template whose mistakes give too few wrong answers
-CHOICE_KINDS = ("derivative", "partial")
+CHOICE_KINDS = ("derivative", "partial", "implicit", "first-principles")
 PICTURED_KINDS = ("derivative", "graph")
 PARALLEL_FROM = 8            # problems (count × variants) from which processes pay off
 STYLE = "textbook"           # how the solutions are worked, unless the sheet says otherwise
@@ -79,6 +86,10 @@ STYLE = "textbook"           # how the solutions are worked, unless the sheet sa
 # seed, wrt=, order=) → its options (``.options``: ``.expression``, ``.correct``, ``.id``)
 # and ``.key``; raises InputError when the mistakes give too few wrong answers
 AskChoices = Callable[..., object]
+# what works a problem of a method of its own (implicit, tangent, first principles, or a
+# derivative by logarithms): ``derive.calculus.methods.work`` (kind, expression text, wrt=,
+# order=, at=, dependent=, method=) → its checked result
+WorkMethod = Callable[..., object]
 
 
 @dataclass(frozen=True)
@@ -122,9 +133,16 @@ class Problem:
 
     @property
     def pictured(self) -> bool:
-        """Whether pictures are drawn for this kind of problem (one variable)."""
-        return self.kind in PICTURED_KINDS and not self.is_array and \
+        """Whether pictures are drawn for this kind of problem (a derivative of one variable
+        worked by the rules)."""
+        return self.kind in PICTURED_KINDS and isinstance(self.solution, Solution) and \
             not self.solution.partial
+
+    @property
+    def by_method(self) -> bool:
+        """Whether the problem is worked by a method of its own (``WorkMethod``): its
+        solution is that method's result, laid out by its own presenter."""
+        return self.kind in METHOD_KINDS or self.filled.method != "rules"
 
     @property
     def kind(self) -> str:
@@ -231,16 +249,9 @@ def choose_templates(banks: Sequence[Bank], count: int, difficulty, topics, rng,
     pools = [pool_of(bank, difficulty, topics, multiple_choice) for bank in banks]
     pools = [pool for pool in pools if pool]
     if not pools:
-        wanted = []
-        if multiple_choice:
-            wanted.append("a question that can be multiple choice")
-        if difficulty:
-            wanted.append("difficulty " + (str(difficulty[0]) if difficulty[0] == difficulty[1]
-                                           else f"{difficulty[0]}-{difficulty[1]}"))
-        if topics:
-            wanted.append("topic " + " or ".join(topics))
         names = ", ".join(b.name for b in banks)
-        raise InputError(f"no problem in {names} has {' and '.join(wanted) or 'templates'}; "
+        wanted = _wanted(difficulty, topics, multiple_choice)
+        raise InputError(f"no problem in {names} has {wanted or 'templates'}; "
                          "`derive problems` lists the banks and their topics")
     quotas = [count // len(pools)] * len(pools)
     for i in sorted(rng.sample(range(len(pools)), count % len(pools))):
@@ -249,11 +260,30 @@ def choose_templates(banks: Sequence[Bank], count: int, difficulty, topics, rng,
     for pool, quota in zip(pools, quotas):
         picks: list[Template] = []
         while len(picks) < quota:
-            batch = list(pool)
+            batch = [t for t in pool if picks.count(t) < t.different]
+            if not batch:
+                raise InputError(
+                    f"{pool[0].bank} has {len(picks)} different problems"
+                    + (f" of {_wanted(difficulty, topics, multiple_choice)}"
+                       if difficulty or topics or multiple_choice else "")
+                    + f", fewer than the {quota} asked of it: ask for fewer with --count")
             rng.shuffle(batch)
             picks += batch[:quota - len(picks)]
         chosen += sorted(picks, key=lambda t: (t.difficulty, pool.index(t)))
     return chosen
+
+
+def _wanted(difficulty, topics, multiple_choice: bool) -> str:
+    """What a sheet asks of its problems, in words (empty when it asks nothing)."""
+    wanted = []
+    if multiple_choice:
+        wanted.append("a question that can be multiple choice")
+    if difficulty:
+        wanted.append("difficulty " + (str(difficulty[0]) if difficulty[0] == difficulty[1]
+                                       else f"{difficulty[0]}-{difficulty[1]}"))
+    if topics:
+        wanted.append("topic " + " or ".join(topics))
+    return " and ".join(wanted)
 
 
 def pool_of(bank: Bank, difficulty, topics, multiple_choice: bool = False) -> list[Template]:
@@ -292,7 +322,8 @@ def flaw(read: Read) -> Optional[str]:
 def problem_key(template: Template, read: Read, filled: Filled) -> str:
     """What makes two problems the same: the kind, the functions as read, the variables,
     the order, the definitions and the point."""
-    parts = [template.kind, "|".join(sp.srepr(f) for f in read.functions),
+    parts = [template.kind, filled.method, filled.dependent or "",
+             "|".join(sp.srepr(f) for f in read.functions),
              ",".join(filled.wrt), str(filled.order), ",".join(filled.variables),
              "|".join(f"{n}={sp.srepr(d)}" for n, d in read.definitions),
              "" if read.point is None else ",".join(f"{k}={v}" for k, v in read.point.items())]
@@ -311,8 +342,10 @@ def _defined_at(read: Read) -> bool:
 def _zero_parts(solution) -> Optional[str]:
     """Why the answer is trivial: identically 0, or (a gradient or Jacobian) a zero row or
     column."""
-    if isinstance(solution, Solution):
-        return "its derivative is 0" if solution.result == 0 else None
+    if not isinstance(solution, ArraySolution):
+        if getattr(solution, "method", None) == "constant":
+            return None         # from first principles, the derivative of c is the lesson
+        return "its derivative is 0" if getattr(solution, "result", None) == 0 else None
     matrix = solution.result
     if all(e == 0 for e in matrix):
         return f"its {solution.kind} is 0"
@@ -326,19 +359,28 @@ def _zero_parts(solution) -> Optional[str]:
     return None
 
 
+def _wrt(filled: Filled):
+    """The variable of a filled template (a list for a mixed partial; None when not given)."""
+    return list(filled.wrt) if len(filled.wrt) > 1 else (filled.wrt[0] if filled.wrt else None)
+
+
 @own_errors
-def _work(template: Template, filled: Filled, style: str = STYLE, picture: bool = False):
+def _work(template: Template, filled: Filled, style: str = STYLE, picture: bool = False,
+          methods: Optional[WorkMethod] = None):
     """The worked solution of a filled template in ``style``, read and solved as the Python
     interface does (``derive.read.worked``); ``picture``: with the computation graph, for its
-    drawing, whatever the style."""
+    drawing, whatever the style.  A problem of a method of its own is worked by
+    ``methods``."""
+    if template.kind in METHOD_KINDS or filled.method != "rules":
+        return methods(template.kind, filled.expression, wrt=_wrt(filled), order=filled.order,
+                       at=filled.at, dependent=filled.dependent, method=filled.method)
     where = list(filled.where) or None
     if template.kind in ("gradient", "jacobian", "hessian"):
         return worked_array(template.kind, filled.expression,
                             ",".join(filled.variables) or None, at=filled.at, where=where,
                             style=style)
-    wrt = list(filled.wrt) if len(filled.wrt) > 1 else (filled.wrt[0] if filled.wrt else None)
-    return worked(filled.expression, wrt, order=filled.order, at=filled.at, where=where,
-                  style=style, picture=picture)
+    return worked(filled.expression, _wrt(filled), order=filled.order, at=filled.at,
+                  where=where, style=style, picture=picture)
 
 
 def _shown(values) -> str:
@@ -346,9 +388,10 @@ def _shown(values) -> str:
 
 
 def solve_draw(template: Template, values, filled: Filled, style: str = STYLE,
-               picture: bool = False) -> Union[Solution, ArraySolution, str]:
+               picture: bool = False, methods: Optional[WorkMethod] = None):
     """The checked solution of one draw (worked in ``style``, with its computation graph
-    when ``picture``), or the reason (text) why the draw is ill-posed."""
+    when ``picture``; by ``methods`` for a problem of a method of its own), or the reason
+    (text) why the draw is ill-posed."""
     def too_slow():
         return TimeLimitExceeded(f"{template.where_is()}: problem {template.id!r} "
                                  f"({_shown(values)}) took more than {PROBLEM_SECONDS:g} s "
@@ -356,7 +399,7 @@ def solve_draw(template: Template, values, filled: Filled, style: str = STYLE,
 
     try:
         with time_limit(PROBLEM_SECONDS, too_slow):
-            solution = _work(template, filled, style, picture)
+            solution = _work(template, filled, style, picture, methods)
     except ParseError as error:
         if ill_posed(error):
             return "it divides by zero"
@@ -387,8 +430,11 @@ class NoChoices(InputError):
 
 
 def choice_ready(template: Template) -> bool:
-    """Whether a template can be asked as multiple choice: "find f′" for one function, with
-    no definitions to work through and no point to evaluate at."""
+    """Whether a template can be asked as multiple choice: "find f′" (by the rules, by
+    logarithms or from first principles) or dy/dx of a curve, for one function, with no
+    definitions to work through and no point to evaluate at."""
+    if template.kind == "implicit" and template.order != 1:
+        return False
     return template.kind in CHOICE_KINDS and not template.where and template.at is None
 
 
@@ -397,10 +443,9 @@ def ask(filled: Filled, seed: int, choices: AskChoices,
     """The multiple-choice question of a filled template (asked by ``choices``, its right
     option the answer of ``solution``, the problem's solution worked in ``style``), or why
     there is none."""
-    wrt = list(filled.wrt) if len(filled.wrt) > 1 else (filled.wrt[0] if filled.wrt else None)
     try:
-        question = choices(filled.expression, seed, wrt=wrt, order=filled.order, style=style,
-                           solution=solution)
+        question = choices(filled.expression, seed, wrt=_wrt(filled), order=filled.order,
+                           style=style, solution=solution)
     except InputError:
         return TOO_FEW_MISTAKES
     return Choices(tuple(Choice(o.expression, o.correct, o.id) for o in question.options),
@@ -411,11 +456,12 @@ def draw_problem(template: Template, number: int, rng: random.Random, taken: set
                  elsewhere: frozenset = frozenset(), *,
                  quiz_seed: Optional[int] = None,
                  choices: Optional[AskChoices] = None, style: str = STYLE,
-                 picture: bool = False) -> Problem:
+                 picture: bool = False, methods: Optional[WorkMethod] = None) -> Problem:
     """Draw values for ``template`` until the problem is well-posed and not in ``taken``
     (the keys of the problems already on this variant); one that is in ``elsewhere`` (the
     same problem in earlier variants) is taken only when nothing else turns up.  The
-    solution is worked in ``style`` (with its computation graph when ``picture``).  With
+    solution is worked in ``style`` (with its computation graph when ``picture``; by
+    ``methods`` for a problem of a method of its own).  With
     ``quiz_seed``, the problem is also asked as multiple choice (``ask``, by ``choices``); a
     template whose draws give too few wrong answers ``CHOICE_DRAWS`` times raises
     ``NoChoices``."""
@@ -423,12 +469,16 @@ def draw_problem(template: Template, number: int, rng: random.Random, taken: set
         raise TypeError("a multiple-choice problem needs the function that asks it: "
                         "choices=derive.checking.quiz.choices (derive.api.make_sheet "
                         "passes it)")
+    if (template.kind in METHOD_KINDS or template.method != "rules") and methods is None:
+        raise TypeError(f"a {template.kind} problem is worked by its own method: "
+                        "methods=derive.calculus.methods.work (derive.api.make_sheet passes "
+                        "it)")
     reasons: list[str] = []
     fallback = None
     refused = 0
 
     def finish(values, filled, key, read) -> Union[Problem, str]:
-        outcome = solve_draw(template, values, filled, style, picture)
+        outcome = solve_draw(template, values, filled, style, picture, methods)
         if isinstance(outcome, str):
             return outcome
         question = None
@@ -506,6 +556,7 @@ class Slot:
     choices: Optional[AskChoices] = None
     style: str = STYLE
     picture: bool = False
+    methods: Optional[WorkMethod] = None
 
     @property
     def stream(self) -> str:
@@ -530,7 +581,8 @@ def work_slot(slot: Slot, taken=frozenset(), elsewhere=frozenset(), state=None):
         try:
             problem = draw_problem(template, slot.number, rng, set(taken), frozenset(elsewhere),
                                    quiz_seed=slot.quiz_seed, choices=slot.choices,
-                                   style=slot.style, picture=slot.picture)
+                                   style=slot.style, picture=slot.picture,
+                                   methods=slot.methods)
         except NoChoices as error:
             last = error
             continue
@@ -601,7 +653,8 @@ def make_sheet(banks: Sequence[Bank], *, count: int = 10, difficulty=None,
                instructions: str = "", multiple_choice: bool = False, graph: bool = False,
                plot: bool = False, jobs: Optional[int] = None,
                progress: Optional[Callable[[Problem], None]] = None,
-               choices: Optional[AskChoices] = None, style: str = STYLE) -> Sheet:
+               choices: Optional[AskChoices] = None, style: str = STYLE,
+               methods: Optional[WorkMethod] = None) -> Sheet:
     """A sheet of ``count`` problems from ``banks`` in ``variants`` versions, their worked
     solutions in ``style`` ("textbook", "graph" or "compact"; the textbook style works a
     function of one variable, the others are worked as computation graphs).
@@ -609,6 +662,8 @@ def make_sheet(banks: Sequence[Bank], *, count: int = 10, difficulty=None,
     ``difficulty`` is None or (low, high); ``topics`` keeps templates with one of these tags.
     ``multiple_choice`` asks every problem with four options, by ``choices`` (a module-level
     function such as ``derive.checking.quiz.choices``; ``derive.api.make_sheet`` passes it);
+    ``methods`` works the problems of a method of their own (implicit, tangent, first
+    principles, by logarithms: ``derive.calculus.methods.work``, passed by the api too);
     ``graph`` and ``plot`` ask for pictures in the worked solutions (drawn when the sheet is
     laid out, by ``derive.present.sheets``).  ``jobs`` processes work the problems (default: one
     per processor; one for a sheet of fewer than ``PARALLEL_FROM`` problems); the sheet is
@@ -639,7 +694,7 @@ def make_sheet(banks: Sequence[Bank], *, count: int = 10, difficulty=None,
             random.Random(f"derive sheet {seed}: others {number}").shuffle(others)
         candidates.append((template, *others))
     slots = [Slot(index, number, candidates[number - 1], seed, multiple_choice,
-                  choices if multiple_choice else None, style, graph)
+                  choices if multiple_choice else None, style, graph, methods)
              for index in range(variants) for number in range(1, count + 1)]
     if jobs is None:
         jobs = default_jobs() if len(slots) >= PARALLEL_FROM else 1

@@ -36,7 +36,8 @@ from derive.sheets.banks import DIFFICULTIES, Bank, bank_names, load_banks
 from derive.web import hints, markup
 
 CHOSEN_SEEDS = 10**9     # a seed chosen for a problem asked without one is below this
-# the problems a page can pose: one function, differentiated by one variable (or none named)
+# the problems a page can pose: one function, differentiated by one variable (or none named),
+# worked by the rules (the page works them as `derive EXPR` does)
 PAGE_KINDS = ("derivative", "partial")
 
 
@@ -103,7 +104,8 @@ def page_bank(name: str) -> Bank:
         raise InputError(f"unknown bank {name!r}: choose one of {', '.join(bank_names())}")
     bank = load_banks([name])[0]
     posed = tuple(t for t in bank.templates
-                  if t.kind in PAGE_KINDS and len(t.wrt) <= 1 and not t.where)
+                  if t.kind in PAGE_KINDS and t.method == "rules" and len(t.wrt) <= 1
+                  and not t.where)
     if not posed:
         raise InputError(f"the bank {name} has no problem of one derivative to pose")
     return replace(bank, templates=posed)
