@@ -273,3 +273,20 @@ def test_a_negative_number_below_the_bar_is_bracketed():
     assert to_text(e) == "-1/(-3/4)"
     assert to_text(sp.Pow(sp.Integer(-2), -1, evaluate=False)) == "1/(-2)"
     assert sp.simplify(parse(to_text(e)) - sp.Rational(4, 3)) == 0
+
+
+# --- powers of one letter side by side ------------------------------------------------------
+
+@pytest.mark.parametrize("expr, text, latex", [
+    (2 * x * x**x, "2x·xˣ", r"2 x \cdot x^{x}"),
+    (x**2 * x**x, "x²·xˣ", r"x^{2} \cdot x^{x}"),
+    (x * x**x * sp.log(x), "x·xˣ ln(x)", r"x \cdot x^{x} \ln\left(x\right)"),
+    (x * y**x, "xyˣ", r"x y^{x}"),
+])
+def test_powers_of_the_same_letter_are_not_run_together(expr, text, latex):
+    """xxˣ would read as a typo; x·xˣ is how it is written."""
+    assert to_text(expr) == text
+    assert to_latex(expr) == latex
+    read = parse(text)
+    plain = read.xreplace({s: sp.Symbol(s.name) for s in read.free_symbols})
+    assert sp.simplify(plain - expr) == 0

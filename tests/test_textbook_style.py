@@ -117,3 +117,25 @@ def test_a_function_larger_than_an_exercise_is_worked_as_a_graph():
     assert small.style == "textbook"
     large = differentiate("*".join(f"(x + {i})" for i in range(1, 25)), style="textbook")
     assert large.style == "graph" and "graph-method" in large.notes and large.verified
+
+
+# --- logarithmic differentiation of f^g, in every format --------------------------------------
+
+@pytest.mark.parametrize("fmt, lines", [
+    ("text", ["ln y = 4 ln(x) · ln(x)", "y′/y = 4/x · ln(x) + 4 ln(x) · 1/x",
+              "y′ = 8x^(4 ln(x)) ln(x)/x"]),
+    ("markdown", [r"$\ln y = 4 \ln\left(x\right) \cdot \ln\left(x\right)$ (ln of both sides)",
+                  r"$\frac{y'}{y} = \frac{4}{x} \cdot \ln\left(x\right) + 4 \ln\left(x\right) "
+                  r"\cdot \frac{1}{x}$",
+                  r"$y' = \frac{8 x^{4 \ln\left(x\right)} \ln\left(x\right)}{x}$"]),
+    ("latex", [r"$\ln y = 4 \ln\left(x\right) \cdot \ln\left(x\right)$ \quad (ln of both sides)",
+               r"$\dfrac{y'}{y} = \frac{4}{x} \cdot \ln\left(x\right) + 4 \ln\left(x\right) "
+               r"\cdot \frac{1}{x}$",
+               r"(multiplied by $y = x^{4 \ln\left(x\right)}$)"]),
+])
+def test_a_variable_exponent_shows_ln_y_in_every_format(fmt, lines):
+    """The three lines of logarithmic differentiation are written in every format, not only
+    in text (a sheet's worked solution is LaTeX)."""
+    shown = differentiate("x^(4 ln(x))").render(fmt)
+    for line in lines:
+        assert line in shown, (fmt, line, shown)

@@ -25,7 +25,8 @@ Products
     Juxtaposition where it is unambiguous (``2x``, ``3xy``, ``x(x + 1)``, ``(x + 1)(x - 1)``,
     ``2√x``, ``2eˣ``), a space before a function name or a power of e that does not follow a
     number (``6x² cot(x³)``, ``2 sin(x)``, ``x eˣ``), and ``·`` (``\\cdot``) where juxtaposition
-    would misread: before a number (``2·3``, ``x·2``, ``x·2ˣ``), after a function call, a root,
+    would misread: between powers of the same letter (``x·xˣ``, ``x²·xˣ``), before a number
+    (``2·3``, ``x·2``, ``x·2ˣ``), after a function call, a root,
     an absolute value, a power of a number or a power written with ``^(…)`` (``sin(x)·x``,
     ``√x·x``, ``|x|·|y|``, ``3ˣ·x³``, ``x^(1/x)·(x + 1)``), next to a multi-letter name, the
     number 1 or a fraction.
@@ -242,6 +243,15 @@ def _separator(left: str, right: str) -> str:
     if left in (FUNC, EXP, ABS, ROOT, WORD, NUMPOW, CARET) or right == WORD:
         return DOT
     return JUXTAPOSE
+
+
+def _letter_base(expr):
+    """The letter a factor is a power of (x for x, x² and xˣ), else None."""
+    if expr.is_Symbol:
+        return expr
+    if expr.is_Pow and expr.base.is_Symbol:
+        return expr.base
+    return None
 
 
 def _as_power(expr):
@@ -534,6 +544,9 @@ class _BoardLayout:
                     joint = DOT
                 if stored and p_end == SYM and start == SYM:
                     joint = DOT
+                if joint == JUXTAPOSE and _letter_base(p_expr) is not None and \
+                        _letter_base(p_expr) == _letter_base(f):
+                    joint = DOT         # x·xˣ, x²·xˣ: not xxˣ, x²xˣ
                 out += self._JOINTS[joint]
             out += self._factor(f)
             previous = (f, end)
