@@ -139,3 +139,24 @@ def test_a_variable_exponent_shows_ln_y_in_every_format(fmt, lines):
     shown = differentiate("x^(4 ln(x))").render(fmt)
     for line in lines:
         assert line in shown, (fmt, line, shown)
+
+
+# --- a power of a power is one power ----------------------------------------------------------
+
+@pytest.mark.parametrize("expr, shown", [
+    ("1/x^2", ["dy/dx = -2/x³    (power rule)"]),
+    ("1/sqrt(x)", ["dy/dx = -1/(2x^(3/2))    (power rule)"]),
+    ("1/sqrt(2x+3)", ["let u = 2x + 3,  so y = 1/√u    (chain rule)",
+                      "dy/du = -1/(2u^(3/2))    (power rule)"]),
+    ("1/sin(x)^2", ["let u = sin(x),  so y = 1/u²    (chain rule)",
+                    "dy/du = -2/u³    (power rule)"]),
+])
+def test_a_reciprocal_of_a_power_is_worked_as_one_power(expr, shown):
+    """1/x² is x⁻² to a textbook: the power rule, not u = x², y = 1/u."""
+    solution = differentiate(expr)
+    assert solution.verified
+    text = solution.render("text")
+    for line in shown:
+        assert line in text, text
+    assert "so y = 1/u    (chain rule)" not in text
+    assert len(solution.steps[0].bindings or ()) <= 2

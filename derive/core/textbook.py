@@ -5,7 +5,9 @@
 * an intermediate variable only for a composition, one per layer, each naming the whole inner
   function: tan(6x³ + 8) is u = 6x³ + 8, y = tan u, and dy/dx = dy/du · du/dx;
 * logarithmic differentiation for f(x)^g(x) (the rule table's general-power rule);
-* a rewrite that shortens the work said first (x·x² = x³).
+* a rewrite that shortens the work said first (x·x² = x³);
+* a power of a power as one power: 1/x² is x⁻² and 1/√(2x + 3) is (2x + 3)^(-1/2), each a
+  power rule (through one chain for the second), not the reciprocal of a composition.
 
 Every step is a ``Step`` with a claim the checker verifies: each derivative (DERIVATIVE), each
 chain of a composition (TOTAL, through the intermediates' definitions in x), each
@@ -122,6 +124,9 @@ class Planner:
             if len(factors) >= 2:
                 return self._two_factors(e, "product", factors[0],
                                          sp.Mul(*factors[1:]), of=of)
+        power = one_power(e)
+        if power is not None:     # 1/x², 1/√(2x + 3): one power, x⁻², (2x + 3)^(-1/2)
+            return replace(self.work(power, of), target=e)
         inner = self.composition(e)
         if inner is not None:
             return self._chain(e, inner, of)
@@ -213,6 +218,16 @@ class Planner:
         return Step("chain", e, result, self.wrt, of=output, bindings=tuple(nodes),
                     terms=(factors,), expanded=product, inner=innermost,
                     substeps=local + (below, back), claim=TOTAL)
+
+
+def one_power(e: sp.Expr) -> Optional[sp.Expr]:
+    """A power of a power with numbers for exponents, the outer one whole, as the one power
+    it is: (gᵃ)ⁿ = g^(an) for whole n, so 1/x² = x⁻², 1/√(2x + 3) = (2x + 3)^(-1/2) — worked
+    by the power rule, not as the reciprocal of a square; None for anything else."""
+    if not (isinstance(e, sp.Pow) and e.exp.is_Integer and isinstance(e.base, sp.Pow)
+            and e.base.exp.is_Rational):
+        return None
+    return sp.Pow(e.base.base, e.base.exp * e.exp)
 
 
 def _multiplied_out(e, wrt):
