@@ -55,8 +55,8 @@ CASES = [
     ("ln(sin(x^3)^2)", "2 cot(x^3)", "inner-derivative", "dy/dx = dy/dw · dw/dv · dv/du · du/dx",
      "at dy/dx = dy/dw · dw/dv · dv/du · du/dx, the chain rule for ln(w), w = v², v = sin(u), "
      "u = x³: du/dx left out"),
-    ("x^2 sin(x^2)", "2x sin(x^2) + x^2 cos(x^2)", "inner-derivative", "dg/dx = dg/du · du/dx",
-     "at dg/dx = dg/du · du/dx, the chain rule for sin(u), u = x²: du/dx left out"),
+    ("x^2 sin(x^2)", "2x sin(x^2) + x^2 cos(x^2)", "inner-derivative",
+     "g′ = cos(x²)·2x = 2x cos(x²)", "at g′ = cos(x²)·2x = 2x cos(x²), the chain rule"),
     ("x^5", "5x^5", "power-not-lowered", "dy/dx = 5x⁴", "at dy/dx = 5x⁴, the power rule"),
     ("sin(x)^3", "3 sin(x)^3 cos(x)", "power-not-lowered", "dy/du = 3u²",
      "at dy/du = 3u², the power rule"),
@@ -92,9 +92,10 @@ def test_the_line_is_named_in_every_format(fmt):
     result = check("x^2 sin(x^2)", "2x sin(x^2) + x^2 cos(x^2)")
     ref = result.diagnosis.steps[0]
     label = checks.line_label(ref, fmt)
-    assert label == "$\\frac{dg}{dx} = \\frac{dg}{du} \\cdot \\frac{du}{dx}$"
+    assert label == ("$g' = \\cos\\left(x^{2}\\right) \\cdot 2 x = "
+                     "2 x \\cos\\left(x^{2}\\right)$")
     shown = checks.document(result, fmt)
-    assert f"at {label}, the chain rule for $\\sin\\left(u\\right)$, $u = x^{{2}}$" in shown
+    assert f"at {label}, the chain rule" in shown
     assert _found(label, _printed(result.solution, fmt))
 
 

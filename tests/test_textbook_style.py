@@ -160,3 +160,17 @@ def test_a_reciprocal_of_a_power_is_worked_as_one_power(expr, shown):
         assert line in text, text
     assert "so y = 1/u    (chain rule)" not in text
     assert len(solution.steps[0].bindings or ()) <= 2
+
+
+@pytest.mark.parametrize("expr, line", [
+    ("x^2 sin(x^2 + 1)", "g′ = cos(x² + 1)·2x = 2x cos(x² + 1)    (chain rule, derivative of sine)"),
+    ("x/(x^2 + 1)^2", "g′ = 2(x² + 1)·2x = 4x(x² + 1)    (chain rule, power rule)"),
+    ("(x^3 - 2x)^5 (x + 1)",
+     "f′ = 5(x³ - 2x)⁴·(3x² - 2) = 5(3x² - 2)(x³ - 2x)⁴    (chain rule, power rule)"),
+])
+def test_a_factor_through_a_polynomial_is_differentiated_in_one_line(expr, line):
+    """Inside the product or quotient rule, F(p(x)) with a polynomial p is written as the
+    general power rule is, F′(p)·p′, the inner derivative in its printed order."""
+    solution = differentiate(expr)
+    assert solution.verified
+    assert line in solution.render("text")

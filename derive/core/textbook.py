@@ -208,7 +208,7 @@ class Planner:
             raise refused.in_inputs({n.name: n.expanded for n in nodes[:-1]}) from None
         below = self.work(innermost, of=nodes[0].name)
         factors = tuple(Factor(Leibniz(s.of, s.wrt), s.result) for s in local) + (
-            Factor(Leibniz(nodes[0].name, self.wrt), below.result),)
+            Factor(Leibniz(nodes[0].name, self.wrt), in_printed_order(below.result)),)
         product = sp.Mul(*(f.value for f in factors), evaluate=False)
         names_in_x = {node.name: node.expanded for node in nodes[:-1]}
         with sp.evaluate(False):
@@ -249,18 +249,24 @@ def single(step: Step) -> bool:
 
 def one_line(step: Step) -> bool:
     """A derivative written in one line where it is part of a larger one: ``single``, a sum
-    of such terms (f′ = 2x for f = x² + 1), or the chain rule through a linear inner
-    function (f′ = e²ˣ·2 = 2e²ˣ for f = e²ˣ); the function's own derivative is worked
-    out in full, whatever it is."""
-    return single(step) or (step.rule == "sum" and all(single(s) for s in step.substeps)) or (
-        linear_chain(step))
+    of such terms (f′ = 2x for f = x² + 1), or the chain rule through a polynomial
+    (f′ = e²ˣ·2 = 2e²ˣ for f = e²ˣ, g′ = 2(x² + 1)·2x = 4x(x² + 1) for g = (x² + 1)²);
+    the function's own derivative is worked out in full, whatever it is."""
+    return _terms_of_one_rule(step) or short_chain(step)
 
 
-def linear_chain(step: Step) -> bool:
-    """A composition F(ax + b): one layer, its inner derivative a number."""
+def _terms_of_one_rule(step: Step) -> bool:
+    """``single``, or a sum of ``single`` terms."""
+    return single(step) or (step.rule == "sum" and all(single(s) for s in step.substeps))
+
+
+def short_chain(step: Step) -> bool:
+    """A composition F(p(x)) of one layer through a polynomial whose derivative is one line
+    (ax + b, x² + 1), F′ itself one rule: written F′(p)·p′ = …, as the general power rule
+    is (2(x² + 1)·2x)."""
     return (step.rule == "chain" and len(step.bindings) == 2 and step.inner is not None
-            and step.inner.is_polynomial(step.wrt) and sp.degree(step.inner, step.wrt) == 1
-            and single(step.substeps[-2]))
+            and step.inner.is_polynomial(step.wrt) and single(step.substeps[0])
+            and _terms_of_one_rule(step.substeps[-2]))
 
 
 def _with_inner(layer, inner, name):

@@ -103,7 +103,7 @@ def environment(fmt: str, user_dir: Optional[str] = None) -> jinja2.Environment:
     _read_back_filters(env, math)
     _factor_filters(env, math)
     env.tests.update(single=textbook_layout.single, immediate=textbook_layout.immediate,
-                     linear_chain=textbook_layout.linear_chain,
+                     short_chain=textbook_layout.short_chain,
                      reordered=textbook_layout.reordered)
     env.filters["quick_steps"] = textbook_layout.quick_steps
     env.globals.update(fmt=fmt, is_step=lambda s: isinstance(s, Step))

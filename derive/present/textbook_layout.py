@@ -6,7 +6,7 @@ such terms is written in one line too where it is part of a larger derivative (f
 f = x² + 1 in the quotient rule; du/dx = 18x² for u = 6x³ + 8), while the function's own sum
 is worked term by term, the sum rule written out.  The decisions are the textbook method's
 (``derive.core.textbook.one_line``), shared with the checker that names the line a mistake
-is made on; here they are Jinja tests (``single``, ``immediate``, ``linear_chain``,
+is made on; here they are Jinja tests (``single``, ``immediate``, ``short_chain``,
 ``reordered``) and a filter (``quick_steps``) of every format's environment.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.core.steps import Step
-from derive.core.textbook import linear_chain, one_line as immediate, single
+from derive.core.textbook import short_chain, one_line as immediate, single
 
 
 def quick_steps(step: Step) -> list[Step]:
@@ -63,4 +63,4 @@ def _has_product_of_sum(e) -> bool:
                for m in sp.preorder_traversal(e))
 
 
-__all__ = ["single", "immediate", "linear_chain", "quick_steps", "reordered", "rewriting"]
+__all__ = ["single", "immediate", "short_chain", "quick_steps", "reordered", "rewriting"]
