@@ -290,3 +290,10 @@ def test_powers_of_the_same_letter_are_not_run_together(expr, text, latex):
     read = parse(text)
     plain = read.xreplace({s: sp.Symbol(s.name) for s in read.free_symbols})
     assert sp.simplify(plain - expr) == 0
+
+
+def test_a_root_after_a_power_of_e_is_written_beside_it():
+    """eˣ√(x² + 1), as eˣ(x + 1): the superscript ends the power, no dot is needed."""
+    e = sp.exp(x) * sp.sqrt(x**2 + 1)
+    assert to_text(e) == "eˣ√(x² + 1)"
+    assert to_latex(e) == r"e^{x} \sqrt{x^{2} + 1}"

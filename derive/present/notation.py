@@ -229,8 +229,9 @@ RECIPROCAL, RADICAL, POWER_ON_NAME, POWER = "reciprocal", "radical", "on-name", 
 def _separator(left: str, right: str) -> str:
     """How two adjacent factors are joined, from the kind of the left one's end and the right
     one's start: ``·`` before a number, after a call, a root, |…|, a power of a number or a
-    power written with ^(…), next to 1, a fraction or a multi-letter name (but eˣ(x + 1): a
-    power of e written with a superscript before a bracket); a space before a function name
+    power written with ^(…), next to 1, a fraction or a multi-letter name (but eˣ(x + 1) and
+    eˣ√(x² + 1): a power of e written with a superscript before a bracket or a root); a
+    space before a function name
     (and before a power of e unless it follows a number); juxtaposition otherwise."""
     if right in (NUM, ONE, FRAC) or left in (ONE, FRAC):
         return DOT
@@ -238,7 +239,7 @@ def _separator(left: str, right: str) -> str:
         return SPACE
     if right == EXP:
         return JUXTAPOSE if left == NUM else SPACE
-    if left == EXP and right == PAREN:
+    if left == EXP and right in (PAREN, ROOT):     # eˣ(x + 1), eˣ√(x² + 1)
         return JUXTAPOSE
     if left in (FUNC, EXP, ABS, ROOT, WORD, NUMPOW, CARET) or right == WORD:
         return DOT
