@@ -3,6 +3,7 @@
 Each expected form is written by hand from the mathematics; the test checks the final form
 derive chooses has that structure (not merely that it is equal, which the checker ensures)."""
 
+import pytest
 import sympy as sp
 
 from derive.api import differentiate
@@ -153,3 +154,13 @@ def test_exponentials_of_numbers_with_one_exponent_combined():
     w = sp.Symbol("w", real=True)
     assert same_tree(differentiate("3^w/2^w", "w").result,
                      sp.Pow(sp.Rational(3, 2), w) * sp.log(sp.Rational(3, 2)))
+
+
+@pytest.mark.parametrize("expr, final", [
+    ("e^x/sqrt(x)", "eˣ(2x - 1)/(2x^(3/2))"),
+    ("sqrt(x) e^x", "eˣ(2x + 1)/(2√x)"),
+])
+def test_a_fraction_inside_a_bracket_is_cleared(expr, final):
+    """A book writes eˣ(2x + 1)/(2√x), not eˣ(x + 1/2)/√x."""
+    text = differentiate(expr).render("text")
+    assert f"= {final}    (" in text, text

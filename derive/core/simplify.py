@@ -84,7 +84,8 @@ def _uncollected(e) -> int:
     number the coefficient of a product), one for a factor of a product that keeps a common
     number inside (2x(2x + 1)³(6x + 1), not x(2x + 1)³(12x + 2); 4e²ˣ(x + 1)), three for a
     polynomial holding a product with a sum in it (2x² + 2x + 1, not 2x(x + 1) + 1), which is
-    longer written out."""
+    longer written out; four for a fraction inside a bracket of a product (eˣ(x − 1/2)/√x,
+    not eˣ(2x − 1)/(2√x))."""
     if not isinstance(e, (sp.Mul, sp.Add)) or not within_nodes(e, COLLECTED_NODES):
         return 0
     if isinstance(e, sp.Mul):
@@ -94,7 +95,10 @@ def _uncollected(e) -> int:
         left_in = sum(1 for a in above if _polynomial_sum(a)
                       and any(not f.is_number for f in above if f is not a)
                       and sp.factor_terms(a).as_coeff_Mul()[0] not in (1, -1))
-        return taken_out + left_in   # and one for x(12x + 2)(2x + 1)³: its 2 left inside
+        halves = sum(1 for a in above if isinstance(a, sp.Add) and _half_numbers(a))
+        # and one for x(12x + 2)(2x + 1)³: its 2 left inside; four for a fraction inside a
+        # bracket of a product, eˣ(x − 1/2), which a book clears: eˣ(2x − 1)/2
+        return taken_out + left_in + 4 * halves
     if _polynomial_sum(e):
         return 3 * int(any(isinstance(t, sp.Mul) and any(_polynomial_sum(f) for f in t.args)
                            for t in e.args))
@@ -234,6 +238,14 @@ def _logs_of_numbers_combined(e: sp.Expr) -> sp.Expr:
         one_log)
 
 
+def _half_numbers(e: sp.Add) -> bool:
+    """A sum with a fraction for a coefficient or a term (x − 1/2, x/2 + 1; not a number
+    typed as a decimal, x + 0.5)."""
+    coefficients = (t.as_coeff_Mul()[0] for t in e.args)
+    return any(c.is_Rational and not c.is_Integer and not written_as_decimal(c)
+               for c in coefficients)
+
+
 def _one_radical(e: sp.Expr) -> sp.Expr:
     """A product whose factors are all under the same fractional power as one power, kept
     as written: √2/(2√x) = 1/√(2x), −√2/(4x^(3/2)) = −1/(2x)^(3/2)."""
@@ -358,6 +370,8 @@ def shortest_form(e: sp.Expr) -> sp.Expr:
     exponents = [p.exp for p in e.atoms(sp.Pow) if p.base.is_Number and p.exp.free_symbols]
     if len(exponents) > 1:  # aʷ/bʷ = (a/b)ʷ, also 6ʷ/2²ʷ = (3/2)ʷ
         consider(_logs_of_numbers_combined(sp.powsimp(best, combine="base")))
+    if any(isinstance(a, sp.Add) and _half_numbers(a) for a in sp.Mul.make_args(best)):
+        consider(sp.together(best))    # eˣ(x − 1/2)/x^(3/2) is eˣ(2x − 1)/(2x^(3/2))
     joined = _one_radical(best)
     if joined is not best:
         consider(joined)
