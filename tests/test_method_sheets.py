@@ -207,3 +207,24 @@ def test_a_problem_of_a_method_needs_the_function_that_works_it():
     with pytest.raises(TypeError, match="derive.calculus.methods.work"):
         draw_problem(template, 1, random.Random("x"), set())
 
+
+
+def test_multiple_choice_on_curves_and_from_first_principles():
+    """Four different options, the key the answer SymPy finds (idiff on the curve, diff from
+    first principles), the wrong ones named by the mistakes of the method."""
+    sheet = make_sheet(load_banks(["implicit-differentiation", "first-principles"]), count=8,
+                       seed=2, multiple_choice=True, jobs=1)
+    kinds = set()
+    for problem in sheet.problems:
+        s, options = problem.solution, problem.choices.options
+        kinds.add(problem.kind)
+        assert len(options) == 4 and sum(o.correct for o in options) == 1
+        right = options[problem.choices.key].expression
+        if problem.kind == "implicit":
+            _equal_on_curve(right, _implicit_expected(s), s)
+        else:
+            assert sp.simplify(right - sp.diff(s.function.doit(), s.variable)) == 0
+        assert all(o.mistake for o in options if not o.correct)
+    assert kinds == {"implicit", "first-principles"}
+    ids = {o.mistake for p in sheet.problems for o in p.choices.options if not o.correct}
+    assert "f-of-x-plus-h" in ids and ids & {"forgot-dydx", "lost-sign"}
