@@ -252,3 +252,51 @@ def test_an_equation_from_standard_input(capsys, monkeypatch):
 def test_options_that_do_not_go_with_an_equation(capsys, option):
     code, out, err = cli(capsys, "x^2 + y^2 = 25", *option)
     assert code == 2 and out == "" and "does not go with an equation" in err
+
+
+# --- derive check --dependent NAME -------------------------------------------------------------
+
+def test_check_with_a_dependent_variable_of_another_name(capsys):
+    code, out, err = cli(capsys, "check", "x^2 + z^2 = 25", "--dependent", "z",
+                         "--answer", "-x/z")
+    assert code == 0 and err == "" and out.startswith("correct:") and "dz/dx" in out
+    code, out, _ = cli(capsys, "check", "t^2 + u^3 = 1", "--wrt", "t", "--dependent", "u",
+                       "--answer", "-2t/(3u^2)", "--format", "json")
+    assert code == 0 and json.loads(out)["correct"]
+
+
+def test_check_with_a_dependent_variable_names_the_mistake(capsys):
+    code, out, _ = cli(capsys, "check", "x^2 + z^2 = 25", "--dependent", "z",
+                       "--answer", "x/z", "--format", "json")
+    data = json.loads(out)
+    assert code == 1 and data["mistake"]["kind"] == LOST_SIGN and data["expected"] == "-x/z"
+
+
+def test_check_dependent_y_is_the_default(capsys):
+    assert cli(capsys, "check", "x^2 + y^2 = 25", "--dependent", "y", "--answer", "-x/y")[0] == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["x^2", "--dependent", "z", "--answer", "2x"],                       # not an equation
+    ["x^2 z", "--dependent", "z", "--answer", "2x z"],
+    ["x^2 + z^2 = 25", "--dependent", "z", "--answer", "[-x/z]", "--gradient"],
+    ["x^2 + z^2 = 25", "--dependent", "q", "--answer", "-x/z"],          # not in the equation
+    ["x^2 + z^2 = 25", "--dependent", "z+1", "--answer", "-x/z"],
+    ["x^2 + z^2 = 25", "--dependent", "z", "--answer", "-x/z", "--order", "2"],
+    ["x^2 + z^2 = 25", "--dependent", "z", "--answer", "-x/y"],
+])
+def test_check_dependent_bad_input_is_an_error_exit_2(capsys, args):
+    code, out, err = cli(capsys, "check", *args)
+    assert code == 2 and out == ""
+    assert err.startswith("derive: error:") and "Traceback" not in err
+
+
+def test_check_dependent_beside_a_non_equation_is_one_line(capsys):
+    code, out, err = cli(capsys, "check", "x^2", "--dependent", "z", "--answer", "2x")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "--dependent" in err and "equation" in err
+
+
+def test_check_help_names_dependent(capsys):
+    code, out, _ = cli(capsys, "check", "--help")
+    assert code == 0 and "--dependent NAME" in out

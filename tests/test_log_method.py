@@ -267,3 +267,31 @@ def test_any_product_of_powers_is_worked_and_right(factors, constant):
     assert_same_function(solved.result, sp.diff(function, X), function, text)
     # one term of the expanded logarithm per factor (and per constant), each differentiated
     assert len(solved.differentiated.substeps) >= len(factors)
+
+
+# --- y written out times a lone reciprocal ------------------------------------------------
+
+@pytest.mark.parametrize("expression, derivative", [
+    ("1/x", -1 / X**2),
+    ("1/(x+1)", -1 / (X + 1) ** 2),
+    ("2/x", -2 / X**2),
+    ("-1/x", 1 / X**2),
+    ("1/x^2", -2 / X**3),
+])
+def test_y_times_a_reciprocal_is_not_written_as_a_division(expression, derivative):
+    solved = api.log_differentiation(expression)
+    assert solved.verified and sp.simplify(solved.result - derivative) == 0
+    text = printed_text(expression)
+    last = continuation("dy/dx =", text)
+    assert "/x/x" not in text and ")/(" not in last.replace(")·(", "")
+    assert sp.simplify(read(last) - derivative) == 0     # the printed line is the derivative
+
+
+def test_one_over_x_multiplied_back_reads_as_a_product():
+    text = printed_text("1/x")
+    assert "/x/x" not in text
+    assert continuation("dy/dx =", text) == "-(1/x)·(1/x)"
+    assert read(continuation("dy/dx =", text)) == -1 / X**2
+    with readback.checking(True):
+        tex = document(api.log_differentiation("1/x"), "latex")
+    assert r"\frac{\frac{1}{x}}{x}" not in tex and r"-\frac{1}{x} \cdot \frac{1}{x}" in tex

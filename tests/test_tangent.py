@@ -146,3 +146,24 @@ def test_plot_draws_the_graph_with_both_lines(tmp_path, capsys):
     code, _, err = cli(capsys, "tangent", "x^2 + y^2 = 25", "--at", "x=3,y=4", "--plot",
                        "--format", "latex")
     assert code == 2 and "graph of a function" in err
+
+
+# --- the normal's slope −1/m as printed -----------------------------------------------------
+
+@pytest.mark.parametrize("curve, at, written, value", [
+    ("x^2 + y^2 = 25", "x=3,y=4", "-1/(-3/4)", sp.Rational(4, 3)),
+    ("1/x", "x=2", "-1/(-1/4)", sp.Integer(4)),
+    ("x^3 - 2x", "x=-1", "-1/1", sp.Integer(-1)),
+    ("x^2", "x=-1", "-1/(-2)", sp.Rational(1, 2)),
+    ("x^2", "x=1", "-1/2", sp.Rational(-1, 2)),
+    ("sqrt(3) x^2/2", "x=1", "-1/√3", -1 / sp.sqrt(3)),
+    ("ln(x)", "x=3", "-1/(1/3)", sp.Integer(-3)),
+])
+def test_the_normal_slope_is_written_as_the_reciprocal(curve, at, written, value):
+    line = next(line for line in printed(curve, at).splitlines()
+                if line.startswith("Normal, perpendicular to it: slope "))
+    shown = line[len("Normal, perpendicular to it: slope "):].rstrip(":")
+    left, right = shown.split(" = ")
+    assert left == written
+    assert sp.simplify(parse(left, printed=True) - value) == 0
+    assert sp.simplify(parse(right, printed=True) - value) == 0

@@ -28,6 +28,7 @@ from typing import Optional
 
 import sympy as sp
 
+from derive.core.forms import split_sign
 from derive.core.steps import DERIVATIVE, EQUAL, Check, Checked, Leibniz, Step
 from derive.core.textbook import Planner, in_printed_order
 from derive.core.verify import check_answer, check_steps, require_real_values, real_everywhere
@@ -173,8 +174,9 @@ def log_differentiation(expression, wrt=None, *, text: str = "") -> LogDifferent
                    or [sp.Integer(0)])
     differentiated = Step("differentiate-both-sides", right, bracket, x, of=name,
                           substeps=worked, claim=DERIVATIVE)
-    multiplied = Step("multiply-back", function, sp.Mul(function, bracket, evaluate=False), x,
-                      of=name, claim=DERIVATIVE)
+    multiplied = Step("multiply-back", function,
+                      sp.Mul(function, _as_factor(bracket), evaluate=False), x, of=name,
+                      claim=DERIVATIVE)
     positive = tuple(f.base for f in factors if f.exponent.has(x) and f.base.has(x))
     solved = LogDifferentiation(text, function, x, name, constant, factors, absolute,
                                 _laws(factors, terms), positive, logarithm, split, expanded,
@@ -258,6 +260,17 @@ def _factor_step(factor: LogFactor, x, planner: Planner) -> Step:
     return Step("log-term", factor.term, result, x, parts=((factor.base, factor.exponent,
                                                             inner.result),),
                 substeps=(inner,), claim=DERIVATIVE)
+
+
+def _as_factor(bracket: sp.Expr) -> sp.Expr:
+    """``bracket`` as the second factor of y · (…): a lone reciprocal (−1/x, its sign aside)
+    is kept as the fraction 1/x, so that the product reads (1/x)·(1/x), not as the division
+    of y by x (1/x/x)."""
+    negative, magnitude = split_sign(bracket)
+    if not (magnitude.is_Pow and magnitude.exp.is_Number and magnitude.exp.is_negative):
+        return bracket
+    fraction = sp.Mul(sp.S.One, magnitude, evaluate=False)
+    return sp.Mul(sp.S.NegativeOne, fraction, evaluate=False) if negative else fraction
 
 
 def _sum(terms) -> sp.Expr:

@@ -24,6 +24,8 @@ Examples:
   derive check "x^2 y" --wrt x --answer "2xy + x^2"            partial derivative
   derive check "e^(2x)" --order 2 --answer "4e^(2x)"
   derive check "sin(x)/x" --answer "(x cos x - sin x)/x^2" --format json
+  derive check "x^2 + y^2 = 25" --answer "-x/y"               dy/dx on a curve
+  derive check "x^2 + z^2 = 25" --dependent z --answer "-x/z"  z a function of x
   derive check "x^2 y" --gradient --answer "[2xy, x^2]"        each entry judged
   derive check "[x y, x + y^2]" --jacobian --answer "[[y, x], [1, 2y]]"
 """
@@ -38,6 +40,9 @@ Examples:
               "are held constant); repeat it for a mixed partial, taken in the order given.")
 @click.option("--order", "-n", type=click.IntRange(1, 20), default=1, show_default=True,
               help="Order of the derivative.")
+@click.option("--dependent", metavar="NAME",
+              help="With an equation (implicit differentiation): the variable that is a "
+              "function of the --wrt one (default: y).")
 @click.option("--gradient", "kind", flag_value="gradient",
               help="The answer is the gradient, [∂f/∂x, ∂f/∂y, ...]: each entry is judged.")
 @click.option("--jacobian", "kind", flag_value="jacobian",
@@ -62,8 +67,8 @@ Examples:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
               metavar="SECONDS", help="Time limit for the whole check (exit code 4 when "
               "exceeded).")
-def check(expression, answer, wrt, order, kind, variables, style, show_solution, fmt,
-          standalone, templates, timeout):
+def check(expression, answer, wrt, order, dependent, kind, variables, style, show_solution,
+          fmt, standalone, templates, timeout):
     """Check an answer: is ANSWER the derivative of EXPRESSION, and which mistake gives it.
 
     Exit status 0 when it is right, 1 when it is wrong; use - to read EXPRESSION from
@@ -81,9 +86,19 @@ def check(expression, answer, wrt, order, kind, variables, style, show_solution,
     if variables and not kind:
         raise click.UsageError("--vars goes with --gradient or --jacobian; use --wrt for one "
                                "derivative")
+    if dependent is not None:
+        if kind:
+            raise click.UsageError(f"--{kind} does not go with --dependent")
+        if not api.is_equation(expression):
+            raise click.UsageError("--dependent goes with an equation such as "
+                                   "\"x^2 + y^2 = 25\" (implicit differentiation)")
     with time_limit(timeout, lambda: too_slow(timeout)):
         if kind:
             result = api.check_array(kind, expression, answer, variables, style=style)
+        elif dependent is not None:
+            result = api.check_implicit(expression, answer, list(wrt) if len(wrt) > 1 else
+                                        (wrt[0] if wrt else None), dependent=dependent,
+                                        order=order)
         else:
             result = api.check(expression, answer, list(wrt) if len(wrt) > 1 else
                                (wrt[0] if wrt else None), order=order, style=style)
