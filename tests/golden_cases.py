@@ -60,6 +60,8 @@ COMMANDS: dict[str, list[str]] = {
     "matrix-sigmoid": ["sigma(W x)", "--shape", "W=m,n", "--shape", "x=n", "--wrt", "x"],
     "sheet": ["sheet", "--count", "6", "--seed", "3", "--solutions", "--answers"],
     "sheet-choice": ["sheet", "chain-rule", "--count", "4", "--seed", "5", "--multiple-choice"],
+    "sheet-methods": ["sheet", "implicit-differentiation", "tangent-lines", "first-principles",
+                      "--count", "4", "--seed", "9", "--solutions", "--answers"],
     "sheet-variants": ["sheet", "product-rule", "--count", "3", "--seed", "2", "--variants", "2",
                        "--solutions"],
     "problems": ["problems"],
