@@ -228,3 +228,16 @@ def test_multiple_choice_on_curves_and_from_first_principles():
     assert kinds == {"implicit", "first-principles"}
     ids = {o.mistake for p in sheet.problems for o in p.choices.options if not o.correct}
     assert "f-of-x-plus-h" in ids and ids & {"forgot-dydx", "lost-sign"}
+
+
+def test_moodle_asks_only_derivatives_worked_by_the_rules(tmp_path, capsys):
+    """A Moodle question asks for f′ worked by the rules: a bank of a method of its own is
+    refused in one line, and the problems by logarithms are left out of a mixed bank."""
+    assert run(["sheet", "implicit-differentiation", "--count", "2", "--format", "moodle",
+                "-o", str(tmp_path / "q.xml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("derive: error: no problem in implicit-differentiation can be asked")
+    assert len(err.strip().splitlines()) == 1
+    assert run(["sheet", "logarithmic-differentiation", "--topic", "method", "--count", "1",
+                "--format", "moodle", "-o", str(tmp_path / "q.xml")]) == 2
+    capsys.readouterr()
