@@ -91,6 +91,7 @@ from derive.calculus.first_principles_lines import FirstPrinciples, terms_of
 from derive.calculus.implicit import ImplicitSolution, curve_points
 from derive.calculus.implicit_mistakes import FORGOT_DYDX, LOST_SIGN, mistakes
 from derive.core.numeric import value_at
+from derive.core.picking import varied
 from derive.errors import InputError, VerificationError, written
 
 WRONG_OPTIONS = 3
@@ -179,18 +180,7 @@ def _distinct(right: sp.Expr, candidates: Sequence[_Candidate], differ: Differ
 
 def _pick(found: Sequence[_Candidate], count: int, rng: random.Random) -> list[_Candidate]:
     """``count`` candidates, as many different mistakes as possible, chosen by ``rng``."""
-    kinds: dict[str, list[_Candidate]] = {}
-    for c in found:
-        kinds.setdefault(c.id, []).append(c)
-    order = list(kinds)
-    rng.shuffle(order)
-    picked: list[_Candidate] = []
-    while len(picked) < count:
-        for kind in order:
-            left = [c for c in kinds[kind] if c not in picked]
-            if left and len(picked) < count:
-                picked.append(left[rng.randrange(len(left))])
-    return picked
+    return varied(found, count, rng, kind=lambda c: c.id)
 
 
 def _as_shown(raw: sp.Expr, shown: Callable[[sp.Expr], sp.Expr], differ: Differ) -> sp.Expr:

@@ -20,6 +20,7 @@ import sympy as sp
 
 from derive.checking.answers import (Judge, Values, agree, differentiate_rest, differentiations,
                                      worked_solution)
+from derive.core.picking import varied
 from derive.errors import InputError, VerificationError
 from derive.checking.mistakes import Application, applications, combined, compatible
 from derive.core.simplify import simplification_steps
@@ -158,18 +159,7 @@ def _proved_different(a, a_values: Values, b, b_values: Values, judge: Judge) ->
 
 def _pick(found: Sequence[_Candidate], count: int, rng: random.Random) -> list[_Candidate]:
     """``count`` candidates, as many different mistakes as possible, chosen by ``rng``."""
-    kinds: dict[str, list[_Candidate]] = {}
-    for c in found:
-        kinds.setdefault(c.kind, []).append(c)
-    order = list(kinds)
-    rng.shuffle(order)
-    picked: list[_Candidate] = []
-    while len(picked) < count:
-        for kind in order:
-            left = [c for c in kinds[kind] if c not in picked]
-            if left and len(picked) < count:
-                picked.append(left[rng.randrange(len(left))])
-    return picked
+    return varied(found, count, rng, kind=lambda c: c.kind)
 
 
 def _shown(raw: sp.Expr, judge: Judge) -> sp.Expr:
