@@ -177,26 +177,27 @@ def moodle_sheet(banks, question_type: str = "stack", *, at=None, **options):
     (``derive.checking.moodle.askable``): one category ``$course$/course/title``, or with
     several variants one category per problem holding its variants, so that a quiz can draw
     one of them at random.  ``at``: the point of every numerical question (each problem is
-    drawn at it: one whose function is undefined there is drawn again).  Problems of a
-    method of their own (implicit, tangent, first principles, by logarithms) are not asked:
-    a Moodle question asks for f′ worked by the rules."""
+    drawn at it: one whose function is undefined there is drawn again).  dy/dx of a curve
+    and f′ from first principles are asked as multiple choice only; tangent lines and
+    derivatives by logarithms are not asked (``askable``)."""
     from dataclasses import replace  # deferred: only a quiz needs it
-    from derive.checking.quiz import choices  # deferred: heavy import at start-up
+    from derive.calculus.methods import work  # deferred: heavy import at start-up
     from derive.checking.moodle import STYLE, askable  # deferred: heavy import at start-up
     from derive.sheets.sheet import make_sheet as make  # deferred: heavy import at start-up
     point = None if at is None else at if isinstance(at, str) else ",".join(
         f"{name}={value}" for name, value in dict(at).items())
     usable = [replace(bank, templates=tuple(t if point is None else replace(t, at=point)
                                             for t in bank.templates
-                                            if askable(t.kind, t.where, t.at, question_type)
-                                            and t.method == "rules"))
+                                            if askable(t.kind, t.where, t.at, question_type,
+                                                       t.method)))
               for bank in banks]
     if not any(bank.templates for bank in usable):
         names = ", ".join(bank.name for bank in banks)
         raise InputError(f"no problem in {names} can be asked as a {question_type} question "
-                         "(Moodle questions ask for f' of one function, worked by the rules)")
-    sheet = make([b for b in usable if b.templates], style=STYLE, choices=choices,
-                 multiple_choice=question_type == "multichoice", **options)
+                         "(Moodle questions ask for f' of one function, worked by the rules, "
+                         "or as multiple choice dy/dx of a curve or f' from first principles)")
+    sheet = make([b for b in usable if b.templates], style=STYLE, choices=ask_choices,
+                 methods=work, multiple_choice=question_type == "multichoice", **options)
     return _sheet_quiz(sheet, question_type)
 
 

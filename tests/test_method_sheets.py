@@ -241,3 +241,39 @@ def test_moodle_asks_only_derivatives_worked_by_the_rules(tmp_path, capsys):
     assert run(["sheet", "logarithmic-differentiation", "--topic", "method", "--count", "1",
                 "--format", "moodle", "-o", str(tmp_path / "q.xml")]) == 2
     capsys.readouterr()
+
+
+def test_moodle_multiple_choice_on_curves_and_from_first_principles(tmp_path, capsys):
+    """dy/dx of a curve and f′ from first principles are Moodle multiple-choice questions:
+    the text says the method, the right option is SymPy's answer, each wrong one's feedback
+    names its mistake, and the general feedback is the method's worked solution."""
+    import xml.etree.ElementTree as ET
+    from derive.api import moodle_sheet
+    banks = load_banks(["implicit-differentiation", "first-principles"])
+    quiz = moodle_sheet(banks, "multichoice", count=4, seed=3)
+    questions = list(quiz.questions)
+    assert len(questions) == 4
+    for q in questions:
+        right = [c for c in q.choices if c.correct]
+        assert len(q.choices) == 4 and len(right) == 1
+        s = q.solution
+        if hasattr(s, "equation"):
+            _equal_on_curve(right[0].expression, _implicit_expected(s), s)
+        else:
+            assert sp.simplify(right[0].expression - sp.diff(s.function.doit(), s.variable)) == 0
+        assert all(c.words for c in q.choices if not c.correct)
+    target = tmp_path / "quiz.xml"
+    assert run(["sheet", "implicit-differentiation", "first-principles", "--count", "4",
+                "--seed", "3", "--format", "moodle", "--question-type", "multichoice",
+                "-o", str(target)]) == 0
+    capsys.readouterr()
+    root = ET.parse(target).getroot()
+    texts = [q.find("questiontext/text").text for q in root if q.get("type") == "multichoice"]
+    assert any("by implicit differentiation for the curve" in t for t in texts)
+    assert any("from first principles for" in t for t in texts)
+    feedback = " ".join(q.find("generalfeedback/text").text for q in root
+                        if q.get("type") == "multichoice")
+    assert "Differentiate both sides" in feedback and "From first principles" in feedback
+    wrong = " ".join(a.find("feedback/text").text for q in root for a in q.findall("answer")
+                     if a.get("fraction") == "0")
+    assert "The mistake:" in wrong

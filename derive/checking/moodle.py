@@ -41,6 +41,9 @@ from derive.errors import InputError, VerificationError
 
 QUESTION_TYPES = ("stack", "multichoice", "numerical")
 ASKED_KINDS = ("derivative", "partial")   # the problems of a bank a Moodle question asks
+# the problems of a method of its own asked as multiple choice (dy/dx of a curve, f′ from
+# first principles: their options are the method's mistakes, ``derive.calculus.choices``)
+CHOICE_METHOD_KINDS = ("implicit", "first-principles")
 STYLE = "textbook"   # the worked solution of the feedback, as derive prints it
 RELATIVE_TOLERANCE = 1e-3
 ABSOLUTE_TOLERANCE = 1e-6
@@ -62,11 +65,14 @@ class Mistaken:
 
 @dataclass(frozen=True)
 class Choice:
-    """An option of a multiple-choice question; a wrong one says which mistakes give it."""
+    """An option of a multiple-choice question; a wrong one says which mistakes give it
+    (``mistaken``: a mistake of the table, with its step; ``words``: a mistake of a method,
+    in a sentence)."""
 
     expression: sp.Expr
     correct: bool
     mistaken: Optional[Mistaken] = None
+    words: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,10 @@ def multichoice_question(ask: Ask) -> Question:
     asked = ask.asked or choices(ask.text, ask.seed, wrt=ask.wrt, order=ask.order,
                                  style=STYLE)
     solution = asked.solution
+    if not isinstance(solution, Solution):      # a method's question: its own mistakes
+        options = tuple(Choice(o.expression, o.correct, words=o.words)
+                        for o in asked.options)
+        return Question("multichoice", ask.name, solution, ask.prompt, choices=options)
     options = []
     for option in asked.options:
         mistaken = None
@@ -205,11 +215,15 @@ def quiz(groups: Sequence[tuple[str, Sequence[Ask]]], question_type: str = "stac
                       for path, asks in groups))
 
 
-def askable(kind: str, where, at, question_type: str) -> bool:
+def askable(kind: str, where, at, question_type: str, method: str = "rules") -> bool:
     """Whether a problem of a bank can be a Moodle question of ``question_type``: "find f′"
-    for one function with no intermediate variables of its own (``where``); a problem that
-    asks for the value at a point (``at``) only as a numerical question."""
-    return (kind in ASKED_KINDS and not where
+    for one function, worked by the rules, with no intermediate variables of its own
+    (``where``); a problem that asks for the value at a point (``at``) only as a numerical
+    question.  dy/dx of a curve and f′ from first principles are asked as multiple choice
+    (with no point), the options the mistakes of the method."""
+    if kind in CHOICE_METHOD_KINDS:
+        return question_type == "multichoice" and at is None and not where
+    return (kind in ASKED_KINDS and method == "rules" and not where
             and (at is None or question_type == "numerical"))
 
 
