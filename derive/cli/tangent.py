@@ -25,6 +25,7 @@ Examples:
   derive tangent "x^2 + y^2 = 25" --at x=3,y=4    a curve: dy/dx by implicit differentiation
   derive tangent "x^3 - 2x" --at x=1 --format json
   derive tangent "x^3 - 2x" --at x=1 --plot --format latex --standalone -o t.tex
+  derive tangent "x^2 + y^2 = 25" --at x=3,y=4 --plot --format latex --standalone
 """
 
 
@@ -43,10 +44,12 @@ Examples:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write to FILE instead of standard output.")
 @click.option("--plot", is_flag=True,
-              help="With --format latex: also draw the graph with the tangent and the normal "
-              "(pgfplots; the graph of a function).")
+              help="With --format latex: also draw the graph of the function, or the curve of "
+              "the equation, with the tangent and the normal (pgfplots).")
 @click.option("--range", "plot_range", metavar="A,B",
-              help="The x range of --plot (default: 2 either side of the point).")
+              help="The x range of --plot (default: 2 either side of the point; for a curve, "
+              "the whole curve when it is bounded, else 3 either side, with y on the same "
+              "scale).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               metavar="SECONDS", help="Time limit (exit code 4 when exceeded).")
 def tangent(curve, at, wrt, fmt, standalone, templates, output, plot, plot_range, timeout):

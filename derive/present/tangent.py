@@ -1,6 +1,7 @@
 """The presenter of tangent and normal lines (``TangentLines``, from
 ``derive.calculus.tangent``): the template ``tangent.j2`` with the worked derivative laid
-out by its own presenter, the JSON and the summary."""
+out by its own presenter, the plots (``tangent-plot.j2``: the graph of a function;
+``tangent-curve-plot.j2``: a curve given by an equation), the JSON and the summary."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Optional
 
 from derive.calculus.tangent import TangentLines
 from derive.present import implicit as implicit_presenter
+from derive.present.curve_plot import CurvePlot, curve_plot
 from derive.errors import InputError
 from derive.present.json_fields import common_fields, sympy_text
 from derive.present.notation import to_text
@@ -22,11 +24,11 @@ from derive.present.words import checked_word
 def document(result: TangentLines, fmt: str, *, standalone: bool = False,
              templates: Optional[str] = None, width: Optional[int] = None,
              plot: bool = False, plot_range=None) -> str:
-    """The lines worked out; with ``plot`` (latex) the graph with both lines after them."""
-    if plot and (fmt != "latex" or result.function is None):
-        raise InputError("--plot draws the graph of a function with its tangent and normal, "
-                         "in --format latex" + ("" if result.function is None else
-                                                f" (not {fmt})"))
+    """The lines worked out; with ``plot`` (latex) the graph of the function, or the curve
+    of the equation, with both lines after them."""
+    if plot and fmt != "latex":
+        raise InputError("--plot draws the graph of a function or the curve of an equation "
+                         f"with its tangent and normal, in --format latex (not {fmt})")
     if result.solution is not None:
         worked = render(result.solution, fmt, templates=templates, width=width)
     else:
@@ -34,9 +36,13 @@ def document(result: TangentLines, fmt: str, *, standalone: bool = False,
                                              width=width)
     text = render_document("tangent.j2", fmt, False, templates, line_width=width,
                            t=result, worked=worked)
-    if plot:
+    if plot and result.function is None:
+        text += render_document("tangent-curve-plot.j2", fmt, False, templates, t=result,
+                                plot=tangent_curve_plot(result, plot_range))
+    elif plot:
         text += render_document("tangent-plot.j2", fmt, False, templates, t=result,
                                 plot=tangent_plot(result, plot_range))
+    if plot:
         return latex_document(text, templates) if standalone else text
     if standalone and fmt == "latex":
         return render_document("document.j2", fmt, False, templates, body=text)
@@ -52,6 +58,14 @@ def tangent_plot(result: TangentLines, plot_range=None) -> Plot:
     low, high = min(heights), max(heights)
     margin = 0.08 * (high - low or 1.0)
     return replace(data, y_range=(low - margin, high + margin))
+
+
+def tangent_curve_plot(result: TangentLines, plot_range=None) -> CurvePlot:
+    """The curve F = 0 (F = left − right) traced in a square window around the point:
+    ``plot_range`` the x range, else the whole curve when it is bounded, else the point ± 3
+    (``derive.present.curve_plot``)."""
+    return curve_plot(result.implicit.equation.function, result.x, result.y, result.point,
+                      plot_range)
 
 
 def json_data(result: TangentLines, templates: Optional[str] = None) -> dict:
