@@ -177,25 +177,27 @@ def moodle_sheet(banks, question_type: str = "stack", *, at=None, **options):
     (``derive.checking.moodle.askable``): one category ``$course$/course/title``, or with
     several variants one category per problem holding its variants, so that a quiz can draw
     one of them at random.  ``at``: the point of every numerical question (each problem is
-    drawn at it: one whose function is undefined there is drawn again).  dy/dx of a curve
-    and f′ from first principles are asked as multiple choice only; tangent lines and
-    derivatives by logarithms are not asked (``askable``)."""
+    drawn at it: one whose function is undefined there is drawn again; a curve's and a
+    tangent's points are their own).  Problems of a method of their own are asked for by
+    that method, where the question type makes sense (``askable``): dy/dx of a curve,
+    tangent lines, f′ from first principles and by logarithmic differentiation."""
     from dataclasses import replace  # deferred: only a quiz needs it
     from derive.calculus.methods import work  # deferred: heavy import at start-up
-    from derive.checking.moodle import STYLE, askable  # deferred: heavy import at start-up
+    from derive.checking.moodle import STYLE, askable, own_point  # deferred: heavy import at start-up
     from derive.sheets.sheet import make_sheet as make  # deferred: heavy import at start-up
     point = None if at is None else at if isinstance(at, str) else ",".join(
         f"{name}={value}" for name, value in dict(at).items())
-    usable = [replace(bank, templates=tuple(t if point is None else replace(t, at=point)
-                                            for t in bank.templates
-                                            if askable(t.kind, t.where, t.at, question_type,
-                                                       t.method)))
+    usable = [replace(bank, templates=tuple(
+        t if point is None or own_point(t.kind) else replace(t, at=point)
+        for t in bank.templates
+        if askable(t.kind, t.where, t.at, question_type, t.method, order=t.order,
+                   tags=t.tags)))
               for bank in banks]
     if not any(bank.templates for bank in usable):
         names = ", ".join(bank.name for bank in banks)
         raise InputError(f"no problem in {names} can be asked as a {question_type} question "
-                         "(Moodle questions ask for f' of one function, worked by the rules, "
-                         "or as multiple choice dy/dx of a curve or f' from first principles)")
+                         "(Moodle questions ask for f' of one function, dy/dx of a curve "
+                         "or a tangent line, where the question type fits)")
     sheet = make([b for b in usable if b.templates], style=STYLE, choices=ask_choices,
                  methods=work, multiple_choice=question_type == "multichoice", **options)
     return _sheet_quiz(sheet, question_type)
@@ -203,30 +205,45 @@ def moodle_sheet(banks, question_type: str = "stack", *, at=None, **options):
 
 def _sheet_quiz(sheet, question_type: str):
     """The questions of a drawn sheet, by category (a multiple-choice question asked with
-    the options the sheet found)."""
-    from derive.checking.moodle import Ask, category_path, quiz  # deferred: heavy import at start-up
+    the options the sheet found; a problem of a method of its own asked for by its method,
+    a STACK question testing the method's mistakes)."""
+    import derive.checking.moodle as records  # deferred: heavy import at start-up
     from derive.sheets.sheet import Slot  # deferred: heavy import at start-up
     several = len(sheet.variants) > 1
 
-    def ask(variant: int, label: str, problem) -> Ask:
+    def mistakes(method: str, solution) -> tuple:
+        if question_type != "stack" or method not in (records.IMPLICIT,
+                                                      records.FIRST_PRINCIPLES):
+            return ()
+        if method == records.IMPLICIT:
+            from derive.calculus.implicit_mistakes import mistakes as made  # deferred: heavy import at start-up
+            return tuple(records.MethodMistake(m.kind, m.derivative, made=m)
+                         for m in made(solution))
+        from derive.calculus.choices import first_principles_candidates  # deferred: heavy import at start-up
+        return tuple(records.MethodMistake(c.id, c.raw, c.words)
+                     for c in first_principles_candidates(solution))
+
+    def ask(variant: int, label: str, problem):
         filled = problem.filled
         wrt = (list(filled.wrt) if len(filled.wrt) > 1
                else filled.wrt[0] if filled.wrt else None)
         seed = Slot(variant, problem.number, (), sheet.seed, True).quiz_seed
-        return Ask(filled.expression, f"Problem {problem.number}"
+        method = records.method_of(problem.kind, filled.method)
+        return records.Ask(filled.expression, f"Problem {problem.number}"
                    + (f" (version {label})" if several else ""),
                    wrt=wrt, order=filled.order, prompt=problem.prompt, seed=seed,
-                   solution=problem.solution,
-                   asked=problem.choices.asked if problem.choices else None)
+                   at=filled.at if method else None, solution=problem.solution,
+                   asked=problem.choices.asked if problem.choices else None,
+                   method=method, mistakes=mistakes(method, problem.solution))
 
     if not several:
         asks = [ask(0, "A", p) for p in sheet.variants[0].problems]
-        groups = [(category_path(sheet.course, sheet.title), asks)]
+        groups = [(records.category_path(sheet.course, sheet.title), asks)]
     else:
-        groups = [(category_path(sheet.course, sheet.title, f"Problem {n}"),
+        groups = [(records.category_path(sheet.course, sheet.title, f"Problem {n}"),
                    [ask(i, v.label, v.problems[n - 1]) for i, v in enumerate(sheet.variants)])
                   for n in range(1, sheet.count + 1)]
-    return quiz(groups, question_type)
+    return records.quiz(groups, question_type)
 
 
 __all__ = ["differentiate", "gradient", "jacobian", "hessian", "trace", "check", "check_array",

@@ -230,17 +230,17 @@ def test_multiple_choice_on_curves_and_from_first_principles():
     assert "f-of-x-plus-h" in ids and ids & {"forgot-dydx", "lost-sign"}
 
 
-def test_moodle_asks_only_derivatives_worked_by_the_rules(tmp_path, capsys):
-    """A Moodle question asks for f′ worked by the rules: a bank of a method of its own is
-    refused in one line, and the problems by logarithms are left out of a mixed bank."""
+def test_moodle_asks_each_method_where_the_question_type_fits(tmp_path, capsys):
+    """A curve's dy/dx is asked by STACK without a point, a tangent line with no multiple
+    choice; what does not fit is refused in one line."""
     assert run(["sheet", "implicit-differentiation", "--count", "2", "--format", "moodle",
-                "-o", str(tmp_path / "q.xml")]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("derive: error: no problem in implicit-differentiation can be asked")
-    assert len(err.strip().splitlines()) == 1
-    assert run(["sheet", "logarithmic-differentiation", "--topic", "method", "--count", "1",
-                "--format", "moodle", "-o", str(tmp_path / "q.xml")]) == 2
+                "--question-type", "stack", "-o", str(tmp_path / "q.xml")]) == 0
     capsys.readouterr()
+    assert run(["sheet", "tangent-lines", "--count", "2", "--format", "moodle",
+                "--question-type", "multichoice", "-o", str(tmp_path / "q.xml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("derive: error: no problem in tangent-lines can be asked")
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_moodle_multiple_choice_on_curves_and_from_first_principles(tmp_path, capsys):

@@ -19,10 +19,11 @@ from derive.core.timing import phase, time_limit
 QUESTION_TYPES = ("stack", "multichoice", "numerical")
 DEFAULT_TYPE = "stack"
 
-QUESTION_TYPE_HELP = ("With --format moodle: stack (the student types f'; STACK names the "
-                      "mistake an answer comes from; needs the STACK plugin), multichoice (the "
-                      "answer and three common mistakes) or numerical (f' at a point, see "
-                      "--at). Default: stack.")
+QUESTION_TYPE_HELP = ("With --format moodle: stack (the student types f' - or dy/dx of a "
+                      "curve, a tangent line's y = ...; STACK names the mistake an answer "
+                      "comes from; needs the STACK plugin), multichoice (the answer and three "
+                      "common mistakes; not for tangent lines) or numerical (f' at a point, "
+                      "see --at; a curve's slope at its point). Default: stack.")
 
 # the options of `derive EXPR` a Moodle question uses; any other one given is refused
 SOLVE_OPTIONS = ("expression", "wrt", "order", "at", "fmt", "templates", "output", "timeout",

@@ -42,7 +42,7 @@ import mpmath
 import sympy as sp
 
 from derive.core.timing import phase
-from derive.present.plotting import read_range
+from derive.present.plotting import read_range, real_float
 
 GRID = 161                  # grid points along each side of the window
 SEARCH_GRID = 97            # along each side of the box the curve's extent is looked for in
@@ -114,15 +114,8 @@ def evaluator(F: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> Callable[[float, float]
                 else compiled(u, v)
         except (ArithmeticError, ValueError, TypeError, NameError, AttributeError):
             return NAN
-        try:
-            if isinstance(r, (complex, mpmath.mpc)):
-                if abs(r.imag) > 1e-12 * (1 + abs(r.real)):
-                    return NAN
-                r = r.real
-            r = float(r)
-        except (TypeError, ValueError, OverflowError):
-            return NAN
-        return r if math.isfinite(r) else NAN
+        real = real_float(r, 1e-12)
+        return NAN if real is None else real
 
     return value
 

@@ -10,7 +10,10 @@ feedback, and the words of a diagnosis and of a value at a point, are the Markdo
 ``markdown/value.j2``), turned into HTML by ``derive.present.html``: mathematics in
 ``\\( … \\)`` and ``\\[ … \\]``, which Moodle's MathJax filter typesets, in derive's notation
 (every formula read back).  STACK's question variables and answer tests are Maxima, written
-by ``derive.present.maxima``.
+by ``derive.present.maxima``.  A question on a method of its own (implicit differentiation,
+a tangent line, first principles, logarithmic differentiation) is asked in the method's
+words, and its general feedback is the method's worked solution, laid out by its own
+presenter (``derive.present.results.render``).
 
 Escaping: the templates are rendered with autoescaping, so every value put into the XML or
 the HTML – a formula, a name, a title – has ``&``, ``<`` and ``>`` escaped; HTML goes into the
@@ -58,6 +61,9 @@ def moodle_environment(templates: Optional[str] = None) -> jinja2.Environment:
         mistake_title=lambda mistake_id: mistake_title(mistake_id, "text", templates),
         diagnosis_html=lambda d, solution: _markdown_html(words["mistakes"].diagnosis,
                                                           d, solution),
+        clause_html=lambda a: _markdown_html(words["mistakes"].clause, a, capital=False),
+        taken_as_html=lambda a: _markdown_html(words["mistakes"].taken_as, a, False,
+                                               capital=False),
         value_html=lambda pv, formula: _markdown_html(words["value"].line, pv, formula),
         solution_html=lambda solution: markdown_html(render(solution, "markdown",
                                                             templates=templates)),
@@ -99,18 +105,19 @@ def number(value: float, significant: int = SIGNIFICANT) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _markdown_html(macro, *args) -> Markup:
+def _markdown_html(macro, *args, capital: bool = True) -> Markup:
     """A macro of a Markdown template (rendered by the Markdown environment) as HTML, its
-    first letter a capital."""
+    first letter a capital unless ``capital`` is False (words inside a sentence)."""
     words = " ".join(str(macro(*args)).split())
-    return markdown_inline_html(words[:1].upper() + words[1:])
+    return markdown_inline_html(words[:1].upper() + words[1:] if capital else words)
 
 
 def variable_names(question) -> dict:
     """The names of a STACK question's variables – the function ``f``, the teacher's answer
     ``ta``, the mistaken answers ``wa1``, ``wa2`` … (``wa``: one per mistake node) and the
-    input ``ans1`` – each with ``_`` added until no variable of the function has it."""
-    taken = {s.name for s in question.solution.expression.free_symbols}
+    input ``ans1`` – each with ``_`` added until no variable of the function or the answer
+    has it."""
+    taken = {s.name for s in question.function.free_symbols | question.answer.free_symbols}
 
     def free(name: str) -> str:
         while name in taken:

@@ -165,17 +165,23 @@ def numeric(expr: sp.Expr, x: sp.Symbol) -> Callable[[float], Optional[float]]:
             v = compiled(mpmath.mpf(t))
         except (ZeroDivisionError, ValueError, TypeError, OverflowError, ArithmeticError):
             return None
-        try:
-            if isinstance(v, mpmath.mpc):
-                if abs(v.imag) > 1e-9 * (1 + abs(v.real)):
-                    return None
-                v = v.real
-            result = float(v)
-        except (TypeError, ValueError, OverflowError):
-            return None
-        return result if math.isfinite(result) else None
+        return real_float(v)
 
     return value
+
+
+def real_float(v, tolerance: float = 1e-9) -> Optional[float]:
+    """A computed value as a finite real float: a complex one whose imaginary part is below
+    ``tolerance`` (relative) counts as real; None for anything else."""
+    try:
+        if isinstance(v, (complex, mpmath.mpc)):
+            if abs(v.imag) > tolerance * (1 + abs(v.real)):
+                return None
+            v = v.real
+        result = float(v)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return result if math.isfinite(result) else None
 
 
 def read_range(text) -> tuple[sp.Expr, sp.Expr]:
