@@ -15,8 +15,8 @@ from derive.calculus.implicit import curve_points
 from derive.calculus.methods import work
 from derive.cli.main import run
 from derive.present.sheets import render_sheet
-from derive.sheets.banks import load_bank, load_banks, read_bank
-from derive.sheets.sheet import METHOD_KINDS, choice_ready, draw_problem
+from derive.sheets.banks import METHOD_KINDS, load_bank, load_banks, read_bank
+from derive.sheets.sheet import choice_ready, draw_problem
 from derive.errors import InputError
 
 METHOD_BANKS = ("implicit-differentiation", "tangent-lines", "first-principles")

@@ -134,6 +134,12 @@ class Template:
         return f"{self.bank}/{self.id}"
 
     @property
+    def by_method(self) -> bool:
+        """Whether the problem is worked by a method of its own (``derive.calculus``): a kind
+        of ``METHOD_KINDS``, or a derivative by logarithms."""
+        return self.kind in METHOD_KINDS or self.method != "rules"
+
+    @property
     def different(self) -> int:
         """How many different draws the parameters allow (at most ``MAX_CHOICES``): a
         template without parameters is one problem."""

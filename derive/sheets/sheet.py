@@ -69,8 +69,8 @@ from derive.errors import InputError, TimeLimitExceeded, VerificationError, own_
 from derive.read.parsing import ParseError
 from derive.read.request import check_style
 from derive.read.worked import worked, worked_array
-from derive.sheets.banks import (METHOD_KINDS, Bank, Filled, Read, Template, Value,
-                                 format_value, ill_posed, read_filled, template_error)
+from derive.sheets.banks import (Bank, Filled, Read, Template, Value, format_value, ill_posed,
+                                 read_filled, template_error)
 from derive.sheets.limits import MAX_COUNT, MAX_VARIANTS
 
 MAX_DRAWS = 60               # draws of one template before it is declared unusable
@@ -142,7 +142,7 @@ class Problem:
     def by_method(self) -> bool:
         """Whether the problem is worked by a method of its own (``WorkMethod``): its
         solution is that method's result, laid out by its own presenter."""
-        return self.kind in METHOD_KINDS or self.filled.method != "rules"
+        return self.template.by_method
 
     @property
     def kind(self) -> str:
@@ -343,8 +343,6 @@ def _zero_parts(solution) -> Optional[str]:
     """Why the answer is trivial: identically 0, or (a gradient or Jacobian) a zero row or
     column."""
     if not isinstance(solution, ArraySolution):
-        if getattr(solution, "method", None) == "constant":
-            return None         # from first principles, the derivative of c is the lesson
         return "its derivative is 0" if getattr(solution, "result", None) == 0 else None
     matrix = solution.result
     if all(e == 0 for e in matrix):
@@ -371,7 +369,7 @@ def _work(template: Template, filled: Filled, style: str = STYLE, picture: bool 
     interface does (``derive.read.worked``); ``picture``: with the computation graph, for its
     drawing, whatever the style.  A problem of a method of its own is worked by
     ``methods``."""
-    if template.kind in METHOD_KINDS or filled.method != "rules":
+    if template.by_method:
         return methods(template.kind, filled.expression, wrt=_wrt(filled), order=filled.order,
                        at=filled.at, dependent=filled.dependent, method=filled.method)
     where = list(filled.where) or None
@@ -407,7 +405,8 @@ def solve_draw(template: Template, values, filled: Filled, style: str = STYLE,
     except InputError as error:
         raise InputError(f"{template.where_is()}: problem {template.id!r}: with "
                          f"{_shown(values)}: {error}") from None
-    trivial = _zero_parts(solution)
+    # from first principles, the derivative 0 of a constant is the lesson, not a flaw
+    trivial = None if template.kind == "first-principles" else _zero_parts(solution)
     if trivial:
         return trivial
     if not solution.verified:
@@ -469,7 +468,7 @@ def draw_problem(template: Template, number: int, rng: random.Random, taken: set
         raise TypeError("a multiple-choice problem needs the function that asks it: "
                         "choices=derive.checking.quiz.choices (derive.api.make_sheet "
                         "passes it)")
-    if (template.kind in METHOD_KINDS or template.method != "rules") and methods is None:
+    if template.by_method and methods is None:
         raise TypeError(f"a {template.kind} problem is worked by its own method: "
                         "methods=derive.calculus.methods.work (derive.api.make_sheet passes "
                         "it)")
